@@ -1,0 +1,40 @@
+package io.github.sessionguard.tier;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The named security levels a client can be put in. The idle values are OWASP's M9 guidance (15, 30 and 60
+ * minutes); the absolute lifetimes stay inside NIST SP 800-63B-4 (AAL3 12 h, AAL2 24 h, AAL1 30 days).
+ */
+public enum Tier {
+
+    HIGH(new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, false, true)),
+    MEDIUM(new TierPolicy(1_800, 86_400, 300, 86_400, 10, true, true, true, false, true)),
+    LOW(new TierPolicy(3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true));
+
+    private final TierPolicy preset;
+
+    Tier(TierPolicy preset) {
+        this.preset = preset;
+    }
+
+    public TierPolicy preset() {
+        return preset;
+    }
+
+    /** The name administrators type: {@code high}, {@code medium} or {@code low}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Tier> fromId(String id) {
+        return Arrays.stream(values()).filter(tier -> tier.id().equals(id)).findFirst();
+    }
+
+    static String allIds() {
+        return Arrays.stream(values()).map(Tier::id).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,139 @@
+package io.github.sessionguard.tier;
+
+import java.math.BigDecimal;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Turns the raw key/value configuration of a {@code session-tier} executor (as JSON gives it: numbers, strings,
+ * booleans) into a {@link ConfiguredTier}: the preset of the named tier with every override applied, then checked
+ * as a whole. Nothing else in the extension parses tier configuration.
+ */
+public final class TierConfigurationParser {
+
+    private static final String PREFIX = "session-tier: ";
+
+    private TierConfigurationParser() {
+    }
+
+    public static ConfiguredTier parse(Map<String, ?> raw) {
+        Map<TierSetting, Object> given = new EnumMap<>(TierSetting.class);
+        raw.forEach((key, value) -> {
+            TierSetting setting = TierSetting.fromKey(key).orElseThrow(() -> invalid(
+                    "unknown key '" + key + "'; known keys are " + knownKeys()));
+            if (!isUnset(value)) {
+                given.put(setting, value);
+            }
+        });
+
+        Tier tier = parseTier(given.get(TierSetting.TIER));
+        TierPolicy preset = tier.preset();
+        long maxLifespan = duration(given, TierSetting.MAX_LIFESPAN, preset.maxLifespan());
+        TierPolicy policy = new TierPolicy(
+                duration(given, TierSetting.IDLE_TIMEOUT, preset.idleTimeout()),
+                maxLifespan,
+                duration(given, TierSetting.ACCESS_TOKEN_LIFESPAN, preset.accessTokenLifespan()),
+                // The preset re-authenticates when the absolute lifetime runs out, so an overridden max-lifespan
+                // carries reauth-max-age with it unless that is overridden too.
+                duration(given, TierSetting.REAUTH_MAX_AGE, maxLifespan),
+                duration(given, TierSetting.REUSE_GRACE_PERIOD, preset.reuseGracePeriod()),
+                flag(given, TierSetting.ROTATE_REFRESH_TOKENS, preset.rotateRefreshTokens()),
+                flag(given, TierSetting.REVOKE_SESSION_ON_REUSE, preset.revokeSessionOnReuse()),
+                flag(given, TierSetting.REVOCATION_ENDS_SESSION, preset.revocationEndsSession()),
+                flag(given, TierSetting.OFFLINE_ACCESS, preset.offlineAccess()),
+                flag(given, TierSetting.END_SESSIONS_ON_CREDENTIAL_CHANGE, preset.endSessionsOnCredentialChange()));
+        checkConsistency(policy);
+        return new ConfiguredTier(tier, policy);
+    }
+
+    private static Tier parseTier(Object value) {
+        if (value == null) {
+            throw invalid("'tier' is required; choose one of " + Tier.allIds());
+        }
+        String id = String.valueOf(value).trim();
+        return Tier.fromId(id).orElseThrow(() -> invalid(
+                "'tier' must be one of " + Tier.allIds() + "; got '" + id + "'"));
+    }
+
+    private static long duration(Map<TierSetting, Object> given, TierSetting setting, long preset) {
+        Object value = given.get(setting);
+        if (value == null) {
+            return preset;
+        }
+        long seconds = wholeSeconds(setting, value);
+        boolean zeroAllowed = setting == TierSetting.REUSE_GRACE_PERIOD;
+        if (seconds < 0 || (seconds == 0 && !zeroAllowed)) {
+            throw invalid("'" + setting.key() + "' must be a " + (zeroAllowed ? "non-negative" : "positive")
+                    + " whole number of seconds; got " + value);
+        }
+        return seconds;
+    }
+
+    private static long wholeSeconds(TierSetting setting, Object value) {
+        String text = String.valueOf(value).trim();
+        if (value instanceof Boolean || text.isEmpty()) {
+            throw notWholeSeconds(setting, value);
+        }
+        try {
+            return new BigDecimal(text).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw notWholeSeconds(setting, value);
+        }
+    }
+
+    private static InvalidTierConfigurationException notWholeSeconds(TierSetting setting, Object value) {
+        return invalid("'" + setting.key() + "' must be a whole number of seconds; got '" + value + "'");
+    }
+
+    private static boolean flag(Map<TierSetting, Object> given, TierSetting setting, boolean preset) {
+        Object value = given.get(setting);
+        if (value == null) {
+            return preset;
+        }
+        if (value instanceof Boolean bool) {
+            return bool;
+        }
+        String text = String.valueOf(value).trim();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw invalid("'" + setting.key() + "' must be true, false or " + TierSetting.PRESET + "; got '" + value + "'");
+    }
+
+    private static void checkConsistency(TierPolicy policy) {
+        if (policy.idleTimeout() > policy.maxLifespan()) {
+            throw invalid("'idle-timeout' (" + policy.idleTimeout() + " s) must not be greater than 'max-lifespan' ("
+                    + policy.maxLifespan() + " s)");
+        }
+        if (policy.accessTokenLifespan() > policy.idleTimeout()) {
+            throw invalid("'access-token-lifespan' (" + policy.accessTokenLifespan()
+                    + " s) must not be greater than 'idle-timeout' (" + policy.idleTimeout()
+                    + " s): an access token would outlive the idle window");
+        }
+        if (policy.reauthMaxAge() > policy.maxLifespan()) {
+            throw invalid("'reauth-max-age' (" + policy.reauthMaxAge() + " s) must not be greater than 'max-lifespan' ("
+                    + policy.maxLifespan() + " s): no token may outlive max-lifespan, so a later re-authentication "
+                    + "could never be reached");
+        }
+    }
+
+    private static boolean isUnset(Object value) {
+        if (value == null) {
+            return true;
+        }
+        String text = String.valueOf(value).trim();
+        return text.isEmpty() || text.equalsIgnoreCase(TierSetting.PRESET);
+    }
+
+    private static String knownKeys() {
+        StringBuilder keys = new StringBuilder();
+        for (TierSetting setting : TierSetting.values()) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(setting.key());
+        }
+        return keys.toString();
+    }
+
+    private static InvalidTierConfigurationException invalid(String message) {
+        return new InvalidTierConfigurationException(PREFIX + message);
+    }
+}

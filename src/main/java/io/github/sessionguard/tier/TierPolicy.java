@@ -1,0 +1,37 @@
+package io.github.sessionguard.tier;
+
+/**
+ * The values that govern one client's sessions: a tier's preset with the administrator's overrides applied.
+ * Durations are whole seconds.
+ */
+public record TierPolicy(
+        long idleTimeout,
+        long maxLifespan,
+        long accessTokenLifespan,
+        long reauthMaxAge,
+        long reuseGracePeriod,
+        boolean rotateRefreshTokens,
+        boolean revokeSessionOnReuse,
+        boolean revocationEndsSession,
+        boolean offlineAccess,
+        boolean endSessionsOnCredentialChange) {
+
+    /**
+     * The policy that honours both: the shorter of every duration and the safer of every switch. Used when
+     * more than one client policy puts a client under a tier, because every matching executor enforces its
+     * own limits and the strictest one is what the client experiences.
+     */
+    public TierPolicy strictest(TierPolicy other) {
+        return new TierPolicy(
+                Math.min(idleTimeout, other.idleTimeout),
+                Math.min(maxLifespan, other.maxLifespan),
+                Math.min(accessTokenLifespan, other.accessTokenLifespan),
+                Math.min(reauthMaxAge, other.reauthMaxAge),
+                Math.min(reuseGracePeriod, other.reuseGracePeriod),
+                rotateRefreshTokens || other.rotateRefreshTokens,
+                revokeSessionOnReuse || other.revokeSessionOnReuse,
+                revocationEndsSession || other.revocationEndsSession,
+                offlineAccess && other.offlineAccess,
+                endSessionsOnCredentialChange || other.endSessionsOnCredentialChange);
+    }
+}

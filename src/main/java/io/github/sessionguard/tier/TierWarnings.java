@@ -1,0 +1,81 @@
+package io.github.sessionguard.tier;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
+
+/**
+ * The places where a realm or a client's own settings cap or contradict its tier. A tier never lengthens anything
+ * Keycloak decides elsewhere, so an administrator needs to see where the realm, not the tier, is in charge.
+ */
+public final class TierWarnings {
+
+    private TierWarnings() {
+    }
+
+    public static List<String> of(RealmModel realm, ClientModel client, TierPolicy policy) {
+        List<String> warnings = new ArrayList<>();
+        shorterInRealm(warnings, "SSO Session Idle", realm.getSsoSessionIdleTimeout(), "idle-timeout",
+                policy.idleTimeout());
+        shorterInRealm(warnings, "SSO Session Max", realm.getSsoSessionMaxLifespan(), "max-lifespan",
+                policy.maxLifespan());
+        shorterInRealm(warnings, "Access Token Lifespan", realm.getAccessTokenLifespan(), "access-token-lifespan",
+                policy.accessTokenLifespan());
+        if (policy.offlineAccess()) {
+            shorterInRealm(warnings, "Offline Session Idle", realm.getOfflineSessionIdleTimeout(), "idle-timeout",
+                    policy.idleTimeout());
+        }
+        if (realm.isRevokeRefreshToken()) {
+            warnings.add("Realm 'Revoke Refresh Token' is on: Keycloak's realm-wide rotation also applies to this"
+                    + " client, on top of the tier's");
+        }
+
+        OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
+        if (client.isFrontchannelLogout()) {
+            warnings.add("Front-channel logout is on: Keycloak's back-channel logout skips this client; switch it"
+                    + " off so that the relying party hears of every ended session");
+        }
+        if (!client.isPublicClient() && !client.isBearerOnly() && isBlank(config.getBackchannelLogoutUrl())) {
+            warnings.add("Confidential client without a back-channel logout URL: its relying party is never told"
+                    + " when a session ends");
+        }
+        shorterInClient(warnings, client, "client.session.idle.timeout", "Client Session Idle", "idle-timeout",
+                policy.idleTimeout());
+        shorterInClient(warnings, client, "client.session.max.lifespan", "Client Session Max", "max-lifespan",
+                policy.maxLifespan());
+        shorterInClient(warnings, client, "access.token.lifespan", "Access Token Lifespan",
+                "access-token-lifespan", policy.accessTokenLifespan());
+        return List.copyOf(warnings);
+    }
+
+    private static void shorterInRealm(List<String> warnings, String realmSetting, int realmSeconds, String key,
+            long tierSeconds) {
+        if (realmSeconds > 0 && realmSeconds < tierSeconds) {
+            warnings.add("Realm '" + realmSetting + "' (" + realmSeconds + " s) is shorter than the tier's " + key
+                    + " (" + tierSeconds + " s): the realm's value applies");
+        }
+    }
+
+    private static void shorterInClient(List<String> warnings, ClientModel client, String attribute, String label,
+            String key, long tierSeconds) {
+        String value = client.getAttribute(attribute);
+        if (isBlank(value)) {
+            return;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds > 0 && seconds < tierSeconds) {
+                warnings.add("Client '" + label + "' (" + seconds + " s) is shorter than the tier's " + key + " ("
+                        + tierSeconds + " s): the client's value applies");
+            }
+        } catch (NumberFormatException e) {
+            warnings.add("Client attribute '" + attribute + "' is not a number: '" + value + "'");
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.sessionguard.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Http;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Json;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.RealmFixture;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GET /admin/realms/{realm}/session-guard/clients/{clientId}: the presets, their sources, and the realm's caps. */
+@KeycloakIntegrationTest
+class EffectivePolicyIT {
+
+    private static final String REALM = "effective-policy";
+
+    private AdminApi admin;
+
+    @BeforeAll
+    void createRealm(AdminApi admin) {
+        this.admin = admin;
+        RealmFixture realm = new RealmFixture(REALM);
+        realm.publicClient("mobile-high");
+        realm.publicClient("app-medium");
+        realm.confidentialClient("web-low", "web-secret");
+        realm.confidentialClient("portal-low", "portal-secret")
+                .put("frontchannelLogout", true).putObject("attributes")
+                .put("backchannel.logout.url", "http://127.0.0.1:9/logout");
+        realm.confidentialClient("web-outside", "outside-secret");
+        realm.publicClient("by-access-type");
+        realm.confidentialClient("by-role", "role-secret");
+        realm.tierProfile("high-profile", Map.of("tier", "high"))
+                .tierProfile("medium-profile", Map.of("tier", "medium"))
+                .tierProfile("low-profile", Map.of("tier", "low"))
+                .policyForClients("mobile-policy", "high-profile", "mobile-high")
+                .policyForClients("app-policy", "medium-profile", "app-medium")
+                .policyForClients("web-policy", "low-profile", "web-low", "portal-low")
+                // A realm SSO idle of 20 minutes caps the low tier's 60.
+                .set("ssoSessionIdleTimeout", 1200);
+        realm.create(admin);
+    }
+
+    @AfterAll
+    void deleteRealm() {
+        admin.deleteRealm(REALM);
+    }
+
+    @Test
+    void highTierPresetWithItsSource() {
+        JsonNode policy = effectivePolicy("mobile-high");
+
+        assertThat(policy.get("tier").asText()).isEqualTo("high");
+        assertThat(policy.get("clientPolicy").asText()).isEqualTo("mobile-policy");
+        assertThat(policy.get("clientProfile").asText()).isEqualTo("high-profile");
+        assertPreset(policy, 900, 43_200, 300, 43_200, 0, true, true, true, false, true);
+    }
+
+    @Test
+    void mediumTierPreset() {
+        assertPreset(effectivePolicy("app-medium"), 1_800, 86_400, 300, 86_400, 10, true, true, true, false, true);
+    }
+
+    @Test
+    void lowTierPresetAndTheRealmIdleThatCapsIt() {
+        JsonNode policy = effectivePolicy("web-low");
+
+        assertThat(policy.get("tier").asText()).isEqualTo("low");
+        assertPreset(policy, 3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true);
+        assertThat(warnings(policy))
+                .anySatisfy(w -> assertThat(w).contains("SSO Session Idle").contains("1200").contains("3600"))
+                .anySatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
+    }
+
+    @Test
+    void frontChannelLogoutIsNamedAsSkippingBackChannel() {
+        assertThat(warnings(effectivePolicy("portal-low")))
+                .anySatisfy(w -> assertThat(w).contains("Front-channel logout is on"))
+                .noneSatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
+    }
+
+    @Test
+    void clientOutsideEveryTierHasNoTier() {
+        JsonNode policy = effectivePolicy("web-outside");
+
+        assertThat(policy.get("tier").isNull()).isTrue();
+        assertThat(policy.get("idleTimeout").isNull()).isTrue();
+        assertThat(policy.get("clientPolicy").isNull()).isTrue();
+    }
+
+    @Test
+    void unknownClientIs404() {
+        assertThat(admin.get(path("no-such-client")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anonymousCallerIsRejected() {
+        assertThat(new Http().get(admin.url(path("mobile-high")), null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void userWithoutClientViewPermissionIsForbidden() {
+        HttpResult created = admin.post("/admin/realms/" + REALM + "/users", Json.object()
+                .put("username", "bob").put("enabled", true).put("email", "bob@example.org")
+                .put("firstName", "Bob").put("lastName", "Example"));
+        assertThat(created.status()).isIn(201, 409);
+        String bobId = admin.getJson("/admin/realms/" + REALM + "/users?username=bob&exact=true").get(0)
+                .get("id").asText();
+        admin.put("/admin/realms/" + REALM + "/users/" + bobId + "/reset-password", Json.object()
+                .put("type", "password").put("value", "bob-password").put("temporary", false));
+
+        String bobToken = admin.tokenFor(REALM, "mobile-high", "bob", "bob-password");
+
+        assertThat(new Http().get(admin.url(path("mobile-high")), bobToken).status()).isEqualTo(403);
+    }
+
+    @Test
+    void keycloaksOwnConditionsSelectClientsToo() {
+        RealmFixture realm = new RealmFixture("effective-policy-conditions");
+        realm.publicClient("phone");
+        realm.confidentialClient("server", "server-secret");
+        realm.tierProfile("high-profile", Map.of("tier", "high"))
+                .policy("public-clients", "high-profile", "client-access-type",
+                        Json.object().set("type", Json.array().add("public")));
+        realm.create(admin);
+        try {
+            assertThat(admin.getJson("/admin/realms/effective-policy-conditions/session-guard/clients/phone")
+                    .get("tier").asText()).isEqualTo("high");
+            assertThat(admin.getJson("/admin/realms/effective-policy-conditions/session-guard/clients/server")
+                    .get("tier").isNull()).isTrue();
+        } finally {
+            admin.deleteRealm("effective-policy-conditions");
+        }
+    }
+
+    private JsonNode effectivePolicy(String clientId) {
+        return admin.getJson(path(clientId));
+    }
+
+    private static String path(String clientId) {
+        return "/admin/realms/" + REALM + "/session-guard/clients/" + clientId;
+    }
+
+    private static java.util.List<String> warnings(JsonNode policy) {
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        policy.get("warnings").forEach(w -> warnings.add(w.asText()));
+        return warnings;
+    }
+
+    private static void assertPreset(JsonNode policy, long idle, long max, long access, long reauth, long grace,
+            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean credentialChange) {
+        assertThat(policy.get("idleTimeout").asLong()).isEqualTo(idle);
+        assertThat(policy.get("maxLifespan").asLong()).isEqualTo(max);
+        assertThat(policy.get("accessTokenLifespan").asLong()).isEqualTo(access);
+        assertThat(policy.get("reauthMaxAge").asLong()).isEqualTo(reauth);
+        assertThat(policy.get("reuseGracePeriod").asLong()).isEqualTo(grace);
+        assertThat(policy.get("rotateRefreshTokens").asBoolean()).isEqualTo(rotate);
+        assertThat(policy.get("revokeSessionOnReuse").asBoolean()).isEqualTo(revokeOnReuse);
+        assertThat(policy.get("revocationEndsSession").asBoolean()).isEqualTo(revocationEnds);
+        assertThat(policy.get("offlineAccess").asBoolean()).isEqualTo(offline);
+        assertThat(policy.get("endSessionsOnCredentialChange").asBoolean()).isEqualTo(credentialChange);
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.sessionguard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/** Keycloak's admin REST API, spoken over HTTP as the bootstrap admin of the master realm. */
+public final class AdminApi {
+
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+
+    private final KeycloakServer server;
+    private final Http http = new Http();
+
+    public AdminApi(KeycloakServer server) {
+        this.server = server;
+    }
+
+    public KeycloakServer server() {
+        return server;
+    }
+
+    /** A fresh admin token for each call: master tokens live one minute, tests here live longer. */
+    public String token() {
+        return tokenFor("master", "admin-cli", ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    public String tokenFor(String realm, String clientId, String username, String password) {
+        HttpResult result = http.postForm(server.realmUrl(realm) + "/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", clientId, "username", username, "password", password), null);
+        if (result.status() != 200) {
+            throw new AssertionError("Admin login as " + username + " failed: " + result);
+        }
+        return result.json().get("access_token").asText();
+    }
+
+    public HttpResult get(String path) {
+        return http.get(url(path), token());
+    }
+
+    public HttpResult post(String path, Object body) {
+        return http.postJson(url(path), body, token());
+    }
+
+    public HttpResult put(String path, Object body) {
+        return http.putJson(url(path), body, token());
+    }
+
+    public HttpResult delete(String path) {
+        return http.delete(url(path), token());
+    }
+
+    public JsonNode getJson(String path) {
+        HttpResult result = get(path);
+        if (result.status() != 200) {
+            throw new AssertionError("GET " + path + " failed: " + result);
+        }
+        return result.json();
+    }
+
+    public void createRealm(JsonNode realm) {
+        HttpResult result = post("/admin/realms", realm);
+        if (result.status() != 201) {
+            throw new AssertionError("Creating realm " + realm.path("realm").asText() + " failed: " + result);
+        }
+    }
+
+    public void deleteRealm(String realm) {
+        delete("/admin/realms/" + realm);
+    }
+
+    public String url(String path) {
+        return server.baseUrl() + path;
+    }
+}

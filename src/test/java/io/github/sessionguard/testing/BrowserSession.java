@@ -1,0 +1,130 @@
+package io.github.sessionguard.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A user's browser for Keycloak's login pages: it keeps cookies (so SSO works as in a real browser), shows whether
+ * an authorization request met a login form or was answered silently, and submits the form.
+ */
+public final class BrowserSession {
+
+    private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*>", Pattern.DOTALL);
+    private static final Pattern ACTION = Pattern.compile("action=\"([^\"]+)\"");
+
+    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    // A cookie jar of its own: Java's CookieManager drops Secure cookies on plain http, a browser on localhost doesn't.
+    private final Map<String, String> cookies = new LinkedHashMap<>();
+
+    /** What an authorization request led to: a login form to fill in, or a redirect back to the client. */
+    public record Outcome(String loginFormAction, String redirect) {
+
+        public boolean showedLoginForm() {
+            return loginFormAction != null;
+        }
+
+        public String queryParameter(String name) {
+            String query = URI.create(redirect).getRawQuery();
+            for (String pair : query == null ? new String[0] : query.split("&")) {
+                String[] parts = pair.split("=", 2);
+                if (parts[0].equals(name)) {
+                    return java.net.URLDecoder.decode(parts.length > 1 ? parts[1] : "", java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        }
+    }
+
+    public Outcome authorize(String authorizationUrl) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(authorizationUrl)).GET());
+        return outcome(response, authorizationUrl);
+    }
+
+    public Outcome submitLogin(Outcome form, String username, String password) {
+        if (!form.showedLoginForm()) {
+            throw new AssertionError("No login form to submit; the request redirected to " + form.redirect());
+        }
+        String body = Http.formBody(Map.of("username", username, "password", password, "credentialId", ""));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(form.loginFormAction()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        Outcome outcome = outcome(response, form.loginFormAction());
+        if (outcome.showedLoginForm()) {
+            throw new AssertionError("Login as " + username + " was not accepted");
+        }
+        return outcome;
+    }
+
+    /** Logs in through the form and returns the authorization code sent back to the client. */
+    public String loginForCode(String authorizationUrl, String username, String password) {
+        Outcome outcome = authorize(authorizationUrl);
+        if (outcome.showedLoginForm()) {
+            outcome = submitLogin(outcome, username, password);
+        }
+        String code = outcome.queryParameter("code");
+        if (code == null) {
+            throw new AssertionError("No code in redirect " + outcome.redirect());
+        }
+        return code;
+    }
+
+    private Outcome outcome(HttpResponse<String> response, String requestUrl) {
+        if (response.statusCode() == 302 || response.statusCode() == 303) {
+            String location = response.headers().firstValue("Location").orElseThrow();
+            return new Outcome(null, URI.create(requestUrl).resolve(location).toString());
+        }
+        Matcher form = LOGIN_FORM.matcher(response.body());
+        if (response.statusCode() == 200 && form.find()) {
+            Matcher action = ACTION.matcher(form.group());
+            if (action.find()) {
+                return new Outcome(action.group(1).replace("&amp;", "&"), null);
+            }
+        }
+        throw new AssertionError("Neither a login form nor a redirect: " + response.statusCode() + " "
+                + response.body().substring(0, Math.min(800, response.body().length())));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("; ")));
+        }
+        try {
+            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            remember(response.headers().allValues("Set-Cookie"));
+            return response;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void remember(List<String> setCookies) {
+        for (String header : setCookies) {
+            String[] nameValue = header.split(";", 2)[0].split("=", 2);
+            String name = nameValue[0].trim();
+            String value = nameValue.length > 1 ? nameValue[1].trim() : "";
+            boolean expired = header.toLowerCase().contains("max-age=0") || value.isEmpty();
+            if (expired) {
+                cookies.remove(name);
+            } else {
+                cookies.put(name, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.github.sessionguard.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real Keycloak distribution (org.keycloak:keycloak-quarkus-dist, unpacked by the build) run as a process on
+ * loopback, with the provider jar installed. It gets its own copy of the distribution and its own H2 database under
+ * the work directory, free ports, and is stopped by {@link #close()} and, should the test JVM end first, by a
+ * shutdown hook.
+ */
+public final class DistributionKeycloakServer implements KeycloakServer {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Path home;
+    private final Path log;
+    private final int httpPort;
+    private final int managementPort;
+    private final Process process;
+    private final Thread shutdownHook;
+
+    private DistributionKeycloakServer(Path home, Path log, int httpPort, int managementPort, Process process) {
+        this.home = home;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+        this.process = process;
+        this.shutdownHook = new Thread(this::stopProcess, "stop-keycloak-" + httpPort);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Copies the distribution, installs the provider and starts Keycloak in development mode; waits until ready. */
+    public static DistributionKeycloakServer start(List<String> extraOptions) {
+        Path distribution = Path.of(TestSettings.require("keycloak.dist.dir"));
+        Path providerJar = Path.of(TestSettings.require("sessionguard.provider.jar"));
+        Path workDir = Path.of(TestSettings.require("sessionguard.work.dir"));
+        if (!Files.isRegularFile(distribution.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("No Keycloak distribution at " + distribution
+                    + ": run the tests through Maven ('mvn verify'), which unpacks org.keycloak:keycloak-quarkus-dist");
+        }
+        if (!Files.isRegularFile(providerJar)) {
+            throw new IllegalStateException("No provider jar at " + providerJar + ": run 'mvn verify', which builds it");
+        }
+        int httpPort = FreePorts.next();
+        int managementPort = FreePorts.next();
+        Path home = workDir.resolve("keycloak-" + httpPort);
+        copyDistribution(distribution, home);
+        copy(providerJar, home.resolve("providers").resolve(providerJar.getFileName()));
+
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--hostname-strict=false",
+                "--health-enabled=true",
+                "--metrics-enabled=true",
+                "--db=dev-file",
+                "--db-url=jdbc:h2:file:" + home.resolve("data/h2/keycloakdb") + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE",
+                "--log-level=INFO,io.github.sessionguard:debug"));
+        command.addAll(extraOptions);
+        Path log = home.resolve("keycloak.log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", AdminApi.ADMIN_USER);
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", AdminApi.ADMIN_PASSWORD);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + command.get(0), e);
+        }
+        DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, process);
+        try {
+            server.awaitReady();
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    @Override
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    @Override
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** The JVM that serves requests (kc.sh runs it as its child), for tests that must kill it outright. */
+    public ProcessHandle serverJvm() {
+        return process.toHandle().descendants().findFirst().orElse(process.toHandle());
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+        keepLogAndDeleteCopy();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run; nothing left to undo.
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long end = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " while starting:\n"
+                        + tailOfLog());
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // Poll again below.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+            }
+            sleepBriefly();
+        }
+        throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT.toSeconds() + " s:\n"
+                + tailOfLog());
+    }
+
+    private void stopProcess() {
+        List<ProcessHandle> children = process.toHandle().descendants().toList();
+        children.forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            for (ProcessHandle child : children) {
+                child.onExit().get(30, TimeUnit.SECONDS);
+            }
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Fall through to the forcible stop.
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The copy is 200 MB; its log is what is worth keeping, beside the other runs' logs. */
+    private void keepLogAndDeleteCopy() {
+        try {
+            Path logs = home.getParent().resolve("logs");
+            Files.createDirectories(logs);
+            if (Files.exists(log)) {
+                Files.copy(log, logs.resolve(home.getFileName() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            deleteRecursively(home);
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("Could not clean up " + home + ": " + e.getMessage());
+        }
+    }
+
+    public String tailOfLog() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
+    private static void copyDistribution(Path from, Path to) {
+        deleteRecursively(to);
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not copy the Keycloak distribution to " + to, e);
+        }
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not copy " + from + " to " + to, e);
+        }
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + root, e);
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.sessionguard.testing;
+
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives integration tests the one Keycloak server of this test run: started on first use, shared by every test
+ * class, and stopped when the run ends (JUnit closes root-store resources), also when tests fail.
+ * {@code -Dsessionguard.it.server=testcontainers} runs the same tests against a container instead.
+ */
+public final class KeycloakServerExtension implements ParameterResolver {
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == KeycloakServer.class || type == AdminApi.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        KeycloakServer server = server(context);
+        return parameter.getParameter().getType() == AdminApi.class ? new AdminApi(server) : server;
+    }
+
+    static KeycloakServer server(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(RunningServer.class, key -> new RunningServer(startServer()), RunningServer.class)
+                .server();
+    }
+
+    private static KeycloakServer startServer() {
+        String kind = TestSettings.get("sessionguard.it.server", "distribution");
+        return switch (kind) {
+            case "distribution" -> DistributionKeycloakServer.start(List.of());
+            case "testcontainers" -> TestcontainersKeycloakServer.start();
+            default -> throw new IllegalStateException("Unknown sessionguard.it.server '" + kind
+                    + "': use 'distribution' or 'testcontainers'");
+        };
+    }
+
+    private record RunningServer(KeycloakServer server) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+}

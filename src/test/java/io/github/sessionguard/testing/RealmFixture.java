@@ -1,0 +1,96 @@
+package io.github.sessionguard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/**
+ * Builds the realm a test class works in, as the JSON an administrator would import: clients, a user, and the
+ * client profiles and policies that put clients in tiers. {@link #create(AdminApi)} imports it through the admin API.
+ */
+public final class RealmFixture {
+
+    public static final String USER = "alice";
+    public static final String PASSWORD = "alice-password";
+    public static final String REDIRECT_URI = "http://127.0.0.1/callback";
+
+    private final ObjectNode realm = Json.object();
+    private final ArrayNode clients = realm.putArray("clients");
+    private final ArrayNode profiles = realm.putObject("clientProfiles").putArray("profiles");
+    private final ArrayNode policies = realm.putObject("clientPolicies").putArray("policies");
+
+    public RealmFixture(String name) {
+        realm.put("realm", name).put("enabled", true);
+        ObjectNode user = realm.putArray("users").addObject()
+                .put("username", USER).put("enabled", true).put("email", USER + "@example.org")
+                .put("emailVerified", true).put("firstName", "Alice").put("lastName", "Example");
+        user.putArray("credentials").addObject().put("type", "password").put("value", PASSWORD)
+                .put("temporary", false);
+    }
+
+    public String name() {
+        return realm.get("realm").asText();
+    }
+
+    public ObjectNode json() {
+        return realm;
+    }
+
+    /** A public client, as a mobile app is: authorization code and, for short tests, the password grant. */
+    public ObjectNode publicClient(String clientId) {
+        return client(clientId).put("publicClient", true);
+    }
+
+    /** A confidential client with the given secret, as a web backend or a resource server is. */
+    public ObjectNode confidentialClient(String clientId, String secret) {
+        return client(clientId).put("publicClient", false).put("secret", secret);
+    }
+
+    private ObjectNode client(String clientId) {
+        ObjectNode client = clients.addObject().put("clientId", clientId).put("enabled", true)
+                .put("protocol", "openid-connect").put("standardFlowEnabled", true)
+                .put("directAccessGrantsEnabled", true).put("frontchannelLogout", false);
+        client.putArray("redirectUris").add(REDIRECT_URI);
+        return client;
+    }
+
+    /** A client profile with one {@code session-tier} executor configured as given. */
+    public RealmFixture tierProfile(String profile, Map<String, ?> configuration) {
+        ObjectNode executor = profiles.addObject().put("name", profile).putArray("executors").addObject()
+                .put("executor", "session-tier");
+        executor.set("configuration", Json.MAPPER.valueToTree(configuration));
+        return this;
+    }
+
+    /** An enabled policy that applies the profile to the clients named, through the {@code client-id} condition. */
+    public RealmFixture policyForClients(String policy, String profile, String... clientIds) {
+        ObjectNode node = policies.addObject().put("name", policy).put("enabled", true);
+        ObjectNode condition = node.putArray("conditions").addObject().put("condition", "client-id");
+        ArrayNode ids = condition.putObject("configuration").putArray("clients");
+        for (String clientId : clientIds) {
+            ids.add(clientId);
+        }
+        node.putArray("profiles").add(profile);
+        return this;
+    }
+
+    /** An enabled policy with any condition, for tests of Keycloak's own conditions. */
+    public RealmFixture policy(String policy, String profile, String condition, JsonNode configuration) {
+        ObjectNode node = policies.addObject().put("name", policy).put("enabled", true);
+        node.putArray("conditions").addObject().put("condition", condition).set("configuration", configuration);
+        node.putArray("profiles").add(profile);
+        return this;
+    }
+
+    public RealmFixture set(String key, Object value) {
+        realm.set(key, Json.MAPPER.valueToTree(value));
+        return this;
+    }
+
+    public RealmFixture create(AdminApi admin) {
+        admin.deleteRealm(name());
+        admin.createRealm(realm);
+        return this;
+    }
+}
