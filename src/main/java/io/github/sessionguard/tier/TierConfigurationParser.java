@@ -12,6 +12,8 @@ import java.util.Map;
 public final class TierConfigurationParser {
 
     private static final String PREFIX = "session-tier: ";
+    /** One year. Longer than any sensible session, and small enough that adding it to a timestamp can't overflow. */
+    static final long LONGEST_DURATION = 31_536_000;
 
     private TierConfigurationParser() {
     }
@@ -65,6 +67,10 @@ public final class TierConfigurationParser {
         if (seconds < 0 || (seconds == 0 && !zeroAllowed)) {
             throw invalid("'" + setting.key() + "' must be a " + (zeroAllowed ? "non-negative" : "positive")
                     + " whole number of seconds; got " + value);
+        }
+        if (seconds > LONGEST_DURATION) {
+            throw invalid("'" + setting.key() + "' must be at most " + LONGEST_DURATION + " seconds (one year); got "
+                    + value);
         }
         return seconds;
     }

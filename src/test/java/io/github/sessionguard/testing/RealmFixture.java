@@ -25,6 +25,7 @@ public final class RealmFixture {
         ObjectNode user = realm.putArray("users").addObject()
                 .put("username", USER).put("enabled", true).put("email", USER + "@example.org")
                 .put("emailVerified", true).put("firstName", "Alice").put("lastName", "Example");
+        user.putArray("realmRoles").add("default-roles-" + name);
         user.putArray("credentials").addObject().put("type", "password").put("value", PASSWORD)
                 .put("temporary", false);
     }
@@ -40,6 +41,13 @@ public final class RealmFixture {
     /** A public client, as a mobile app is: authorization code and, for short tests, the password grant. */
     public ObjectNode publicClient(String clientId) {
         return client(clientId).put("publicClient", true);
+    }
+
+    /** A resource server that introspects the other clients' tokens (Keycloak checks its audience otherwise). */
+    public ObjectNode introspectingClient(String clientId, String secret) {
+        ObjectNode client = confidentialClient(clientId, secret);
+        client.putObject("attributes").put("allow.token.introspection.without.audience.check", "true");
+        return client;
     }
 
     /** A confidential client with the given secret, as a web backend or a resource server is. */

@@ -1,0 +1,210 @@
+package io.github.sessionguard.enforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.BrowserSession;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Jwt;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tier's timeouts hold on the real server, with short values so the test can watch them pass: idle 20 s, access
+ * 10 s, max 40 s. A client outside every tier in the same realm keeps Keycloak's stock behaviour.
+ */
+@KeycloakIntegrationTest
+class TierEnforcementIT {
+
+    private static final String REALM = "tier-enforcement";
+    private static final long IDLE = 20;
+    private static final long ACCESS = 10;
+    private static final long MAX = 40;
+    private static final long REAUTH = 10;
+
+    private AdminApi admin;
+    private OidcClient mobile;
+    private OidcClient reauthMobile;
+    private OidcClient outside;
+    private OidcClient introspector;
+
+    @BeforeAll
+    void createRealm(KeycloakServer server, AdminApi admin) {
+        this.admin = admin;
+        RealmFixture realm = new RealmFixture(REALM);
+        realm.publicClient("mobile");
+        realm.publicClient("mobile-reauth");
+        realm.publicClient("outside");
+        realm.introspectingClient("introspector", "introspector-secret");
+        realm.tierProfile("short-high", Map.of("tier", "high", "idle-timeout", IDLE,
+                        "access-token-lifespan", ACCESS, "max-lifespan", String.valueOf(MAX)))
+                .tierProfile("reauth-high", Map.of("tier", "high", "idle-timeout", IDLE,
+                        "access-token-lifespan", ACCESS, "max-lifespan", 600, "reauth-max-age", REAUTH))
+                .policyForClients("mobile-policy", "short-high", "mobile")
+                .policyForClients("reauth-policy", "reauth-high", "mobile-reauth");
+        realm.create(admin);
+        mobile = OidcClient.publicClient(server, REALM, "mobile");
+        reauthMobile = OidcClient.publicClient(server, REALM, "mobile-reauth");
+        outside = OidcClient.publicClient(server, REALM, "outside");
+        introspector = new OidcClient(server, REALM, "introspector", "introspector-secret");
+    }
+
+    @AfterAll
+    void deleteRealm() {
+        admin.deleteRealm(REALM);
+    }
+
+    @Test
+    void accessAndIdTokensLiveAtMostTheAccessTokenLifespanAndRefreshTokensTheIdleTimeout() {
+        JsonNode tokens = passwordLogin(mobile, "openid");
+
+        assertThat(Jwt.lifetime(tokens.get("access_token").asText())).isLessThanOrEqualTo(ACCESS);
+        assertThat(Jwt.lifetime(tokens.get("id_token").asText())).isLessThanOrEqualTo(ACCESS);
+        assertThat(tokens.get("expires_in").asLong()).isLessThanOrEqualTo(ACCESS);
+        assertThat(Jwt.lifetime(tokens.get("refresh_token").asText())).isLessThanOrEqualTo(IDLE);
+        assertThat(tokens.get("refresh_expires_in").asLong()).isLessThanOrEqualTo(IDLE);
+
+        JsonNode refreshed = mobile.refresh(tokens.get("refresh_token").asText()).json();
+        assertThat(Jwt.lifetime(refreshed.get("access_token").asText())).isLessThanOrEqualTo(ACCESS);
+        assertThat(Jwt.lifetime(refreshed.get("refresh_token").asText())).isLessThanOrEqualTo(IDLE);
+    }
+
+    @Test
+    void clientOutsideEveryTierKeepsStockLifetimes() {
+        JsonNode tokens = passwordLogin(outside, "openid");
+
+        // Keycloak's realm defaults: 5 min access tokens, refresh tokens bounded by the 30 min SSO idle.
+        assertThat(Jwt.lifetime(tokens.get("access_token").asText())).isEqualTo(300);
+        assertThat(Jwt.lifetime(tokens.get("refresh_token").asText())).isEqualTo(1800);
+    }
+
+    @Test
+    void afterIdleTimeoutRefreshFailsAndTheAccessTokenIntrospectsInactive() {
+        JsonNode tokens = passwordLogin(mobile, "openid");
+        String accessToken = tokens.get("access_token").asText();
+        String refreshToken = tokens.get("refresh_token").asText();
+        assertThat(introspector.introspect(accessToken).get("active").asBoolean()).isTrue();
+
+        // The user session itself lives on (realm SSO idle is 30 min); only the tier's idle window ends it.
+        Deadline.awaitEpochSecondPassed(Jwt.claims(refreshToken).get("exp").asLong(), "the idle window to pass");
+
+        HttpResult refresh = mobile.refresh(refreshToken);
+        assertThat(refresh.status()).isEqualTo(400);
+        assertThat(refresh.json().get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(introspector.introspect(accessToken).get("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void noTokenLivesPastMaxLifespanThroughRefreshesNorThroughSso() {
+        BrowserSession browser = new BrowserSession();
+        String code = browser.loginForCode(mobile.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()),
+                RealmFixture.USER, RealmFixture.PASSWORD);
+        JsonNode tokens = mobile.exchangeCode(code, RealmFixture.REDIRECT_URI).json();
+        long authTime = Jwt.claims(tokens.get("access_token").asText()).get("auth_time").asLong();
+        long deadline = authTime + MAX;
+
+        // Keep the client active, refreshing well inside its idle window, until the absolute deadline stops it.
+        String refreshToken = tokens.get("refresh_token").asText();
+        for (long offset : new long[] {12, 24, 36}) {
+            Deadline.awaitEpochSecondPassed(authTime + offset - 1, "the refresh at auth_time + " + offset + " s");
+            HttpResult refresh = mobile.refresh(refreshToken);
+            assertThat(refresh.status()).as("refresh at auth_time + %s s: %s", offset, refresh).isEqualTo(200);
+            JsonNode refreshed = refresh.json();
+            assertThat(Jwt.claims(refreshed.get("access_token").asText()).get("exp").asLong())
+                    .isLessThanOrEqualTo(deadline);
+            assertThat(Jwt.claims(refreshed.get("refresh_token").asText()).get("exp").asLong())
+                    .isLessThanOrEqualTo(deadline);
+            refreshToken = refreshed.get("refresh_token").asText();
+        }
+        Deadline.awaitEpochSecondPassed(deadline, "max-lifespan to pass");
+        HttpResult refresh = mobile.refresh(refreshToken);
+        assertThat(refresh.status()).isEqualTo(400);
+        assertThat(refresh.json().get("error").asText()).isEqualTo("invalid_grant");
+
+        // The SSO session is still alive: a client outside the tier gets in silently...
+        assertThat(browser.authorize(outside.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()))
+                .showedLoginForm()).isFalse();
+        // ...but the tiered client must show the login form instead of silently restarting its session.
+        BrowserSession.Outcome again = browser.authorize(
+                mobile.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()));
+        assertThat(again.showedLoginForm()).isTrue();
+
+        String freshCode = browser.submitLogin(again, RealmFixture.USER, RealmFixture.PASSWORD).queryParameter("code");
+        JsonNode fresh = mobile.exchangeCode(freshCode, RealmFixture.REDIRECT_URI).json();
+        assertThat(Jwt.claims(fresh.get("access_token").asText()).get("auth_time").asLong()).isGreaterThan(authTime);
+    }
+
+    @Test
+    void authorizationRequestShowsTheLoginFormOnceReauthMaxAgeHasPassed() {
+        BrowserSession browser = new BrowserSession();
+        String url = reauthMobile.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of());
+        String code = browser.loginForCode(url, RealmFixture.USER, RealmFixture.PASSWORD);
+        long authTime = Jwt.claims(reauthMobile.exchangeCode(code, RealmFixture.REDIRECT_URI).json()
+                .get("access_token").asText()).get("auth_time").asLong();
+
+        Deadline.awaitEpochSecondPassed(authTime + REAUTH, "reauth-max-age to pass");
+
+        assertThat(browser.authorize(reauthMobile.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()))
+                .showedLoginForm()).isTrue();
+        assertThat(browser.authorize(outside.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()))
+                .showedLoginForm()).isFalse();
+    }
+
+    @Test
+    void silentSsoStillWorksWithinReauthMaxAge() {
+        BrowserSession browser = new BrowserSession();
+        browser.loginForCode(outside.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()),
+                RealmFixture.USER, RealmFixture.PASSWORD);
+
+        BrowserSession.Outcome outcome = browser.authorize(
+                reauthMobile.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()));
+
+        assertThat(outcome.showedLoginForm()).isFalse();
+        assertThat(outcome.queryParameter("code")).isNotNull();
+    }
+
+    @Test
+    void offlineAccessIsRefusedWithAClearOAuthErrorWhereTheTierForbidsIt() {
+        HttpResult password = mobile.passwordGrant(RealmFixture.USER, RealmFixture.PASSWORD, "openid offline_access");
+        assertThat(password.status()).isEqualTo(400);
+        assertThat(password.json().get("error").asText()).isEqualTo("invalid_scope");
+        assertThat(password.json().get("error_description").asText()).contains("offline_access").contains("high");
+
+        BrowserSession.Outcome authorization = new BrowserSession().authorize(mobile.authorizationUrl(
+                RealmFixture.REDIRECT_URI, "openid offline_access", Map.of()));
+        assertThat(authorization.showedLoginForm()).isFalse();
+        assertThat(authorization.queryParameter("error")).isEqualTo("invalid_scope");
+    }
+
+    @Test
+    void clientOutsideEveryTierMayStillGetOfflineTokens() {
+        HttpResult password = outside.passwordGrant(RealmFixture.USER, RealmFixture.PASSWORD, "openid offline_access");
+
+        assertThat(password.status()).as(password.toString()).isEqualTo(200);
+        assertThat(Jwt.claims(password.json().get("refresh_token").asText()).get("typ").asText()).isEqualTo("Offline");
+    }
+
+    @Test
+    void aClientAskingForALooserMaxAgeThanItsTierIsRefused() {
+        BrowserSession.Outcome authorization = new BrowserSession().authorize(mobile.authorizationUrl(
+                RealmFixture.REDIRECT_URI, "openid", Map.of("max_age", "100000")));
+
+        assertThat(authorization.queryParameter("error")).isEqualTo("invalid_request");
+        assertThat(authorization.queryParameter("error_description")).contains("max_age").contains("reauth-max-age");
+    }
+
+    private static JsonNode passwordLogin(OidcClient client, String scope) {
+        HttpResult result = client.passwordGrant(RealmFixture.USER, RealmFixture.PASSWORD, scope);
+        assertThat(result.status()).as("login to %s: %s", client.clientId(), result).isEqualTo(200);
+        return result.json();
+    }
+}

@@ -1,0 +1,222 @@
+package io.github.sessionguard.tier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Tests how {@link TierConfigurationParser} turns raw executor configuration into a preset, overrides and checks. */
+class TierConfigurationParserTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            # tier, idle, max,     access, reauth,  grace, rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange
+            high,   900,  43200,   300,    43200,   0,     true,   true,          true,           false,   true
+            medium, 1800, 86400,   300,    86400,   10,    true,   true,          true,           false,   true
+            low,    3600, 2592000, 600,    2592000, 30,    true,   true,          false,          true,    true
+            """)
+    void tierAloneYieldsItsPreset(String id, long idle, long max, long access, long reauth, long grace,
+            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean endOnCredChange) {
+        ConfiguredTier configured = TierConfigurationParser.parse(config("tier", id));
+
+        assertThat(configured.tier().id()).isEqualTo(id);
+        assertThat(configured.policy()).isEqualTo(new TierPolicy(idle, max, access, reauth, grace,
+                rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange));
+    }
+
+    @ParameterizedTest
+    @MethodSource("twentySeconds")
+    void durationOverrideAcceptsNumbersAndWholeNumericStrings(Object twenty) {
+        TierPolicy policy = parse("tier", "medium", "reuse-grace-period", twenty);
+
+        assertThat(policy.reuseGracePeriod()).isEqualTo(20);
+        assertThat(policy).usingRecursiveComparison().ignoringFields("reuseGracePeriod")
+                .isEqualTo(Tier.MEDIUM.preset());
+    }
+
+    static Stream<Object> twentySeconds() {
+        return Stream.of(20, 20L, "20", "20.0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("falseValues")
+    void switchOverrideAcceptsFalseAsBooleanOrString(Object no) {
+        TierPolicy policy = parse("tier", "high", "rotate-refresh-tokens", no);
+
+        assertThat(policy.rotateRefreshTokens()).isFalse();
+        assertThat(policy).usingRecursiveComparison().ignoringFields("rotateRefreshTokens")
+                .isEqualTo(Tier.HIGH.preset());
+    }
+
+    static Stream<Object> falseValues() {
+        return Stream.of(Boolean.FALSE, "false");
+    }
+
+    @ParameterizedTest
+    @MethodSource("trueValues")
+    void switchOverrideAcceptsTrueAsBooleanOrString(Object yes) {
+        TierPolicy policy = parse("tier", "high", "offline-access", yes);
+
+        assertThat(policy.offlineAccess()).isTrue();
+        assertThat(policy).usingRecursiveComparison().ignoringFields("offlineAccess")
+                .isEqualTo(Tier.HIGH.preset());
+    }
+
+    static Stream<Object> trueValues() {
+        return Stream.of(Boolean.TRUE, "true");
+    }
+
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"preset", ""})
+    void unsetValuesLeaveThePreset(String unset) {
+        Map<String, Object> raw = config("tier", "medium");
+        Arrays.stream(TierSetting.values()).filter(setting -> setting != TierSetting.TIER)
+                .forEach(setting -> raw.put(setting.key(), unset));
+
+        assertThat(TierConfigurationParser.parse(raw).policy()).isEqualTo(Tier.MEDIUM.preset());
+    }
+
+    @Test
+    void overriddenMaxLifespanCarriesReauthMaxAge() {
+        TierPolicy policy = parse("tier", "high", "max-lifespan", 7_200);
+
+        assertThat(policy.maxLifespan()).isEqualTo(7_200);
+        assertThat(policy.reauthMaxAge()).isEqualTo(7_200);
+    }
+
+    @Test
+    void overriddenReauthMaxAgeIsKeptWhenMaxLifespanIsOverriddenToo() {
+        TierPolicy policy = parse("tier", "high", "max-lifespan", 7_200, "reauth-max-age", 3_600);
+
+        assertThat(policy.maxLifespan()).isEqualTo(7_200);
+        assertThat(policy.reauthMaxAge()).isEqualTo(3_600);
+    }
+
+    @Test
+    void overriddenReauthMaxAgeLeavesMaxLifespanAtThePreset() {
+        TierPolicy policy = parse("tier", "high", "reauth-max-age", 3_600);
+
+        assertThat(policy.reauthMaxAge()).isEqualTo(3_600);
+        assertThat(policy.maxLifespan()).isEqualTo(Tier.HIGH.preset().maxLifespan());
+    }
+
+    @Test
+    void limitsEqualToTheirCeilingsAreAccepted() {
+        TierPolicy policy = parse("tier", "high", "idle-timeout", 43_200, "access-token-lifespan", 43_200,
+                "reauth-max-age", 43_200);
+
+        assertThat(policy.idleTimeout()).isEqualTo(policy.maxLifespan());
+        assertThat(policy.accessTokenLifespan()).isEqualTo(policy.idleTimeout());
+        assertThat(policy.reauthMaxAge()).isEqualTo(policy.maxLifespan());
+    }
+
+    @Test
+    void zeroReuseGracePeriodIsAllowed() {
+        assertThat(parse("tier", "low", "reuse-grace-period", 0).reuseGracePeriod()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TierSetting.class,
+            names = {"IDLE_TIMEOUT", "MAX_LIFESPAN", "ACCESS_TOKEN_LIFESPAN", "REAUTH_MAX_AGE"})
+    void negativeDurationIsRejected(TierSetting setting) {
+        assertRejected(config("tier", "low", setting.key(), "-5"),
+                "'" + setting.key() + "'", "must be a positive whole number of seconds", "-5");
+    }
+
+    @Test
+    void negativeReuseGracePeriodIsRejected() {
+        assertRejected(config("tier", "low", "reuse-grace-period", "-5"),
+                "'reuse-grace-period'", "must be a non-negative whole number of seconds", "-5");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TierSetting.class,
+            names = {"IDLE_TIMEOUT", "MAX_LIFESPAN", "ACCESS_TOKEN_LIFESPAN", "REAUTH_MAX_AGE"})
+    void zeroIsRejectedWhereAPositiveDurationIsRequired(TierSetting setting) {
+        assertRejected(config("tier", "low", setting.key(), 0),
+                "'" + setting.key() + "'", "must be a positive whole number of seconds", "got 0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("notWholeSeconds")
+    void durationThatIsNotWholeSecondsIsRejected(Object value) {
+        assertRejected(config("tier", "low", "idle-timeout", value),
+                "'idle-timeout'", "must be a whole number of seconds", "got '" + value + "'");
+    }
+
+    static Stream<Object> notWholeSeconds() {
+        return Stream.of("abc", "1.5", 1.5, Boolean.TRUE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TierSetting.class, names = {"ROTATE_REFRESH_TOKENS", "REVOKE_SESSION_ON_REUSE",
+            "REVOCATION_ENDS_SESSION", "OFFLINE_ACCESS", "END_SESSIONS_ON_CREDENTIAL_CHANGE"})
+    void switchOtherThanTrueOrFalseIsRejected(TierSetting setting) {
+        assertRejected(config("tier", "low", setting.key(), "yes"),
+                "'" + setting.key() + "'", "must be true, false or preset", "got 'yes'");
+    }
+
+    @Test
+    void unknownTierIsRejectedListingTheKnownOnes() {
+        assertRejected(config("tier", "extreme"), "'tier'", "must be one of high, medium, low", "got 'extreme'");
+    }
+
+    @Test
+    void missingTierIsRejected() {
+        assertRejected(config("idle-timeout", 600), "'tier' is required", "high, medium, low");
+    }
+
+    @Test
+    void unknownKeyIsRejectedListingTheKnownOnes() {
+        assertRejected(config("tier", "high", "idle-timout", 600),
+                "unknown key 'idle-timout'", "known keys are", "idle-timeout");
+    }
+
+    @Test
+    void idleTimeoutLongerThanMaxLifespanIsRejected() {
+        assertRejected(config("tier", "high", "idle-timeout", 50_000),
+                "'idle-timeout' (50000 s)", "must not be greater than", "'max-lifespan' (43200 s)");
+    }
+
+    @Test
+    void accessTokenLifespanLongerThanIdleTimeoutIsRejected() {
+        assertRejected(config("tier", "high", "idle-timeout", 200),
+                "'access-token-lifespan' (300 s)", "must not be greater than", "'idle-timeout' (200 s)");
+    }
+
+    @Test
+    void reauthMaxAgeLongerThanMaxLifespanIsRejected() {
+        assertRejected(config("tier", "high", "reauth-max-age", 50_000),
+                "'reauth-max-age' (50000 s)", "must not be greater than", "'max-lifespan' (43200 s)");
+    }
+
+    private static TierPolicy parse(Object... keysAndValues) {
+        return TierConfigurationParser.parse(config(keysAndValues)).policy();
+    }
+
+    private static Map<String, Object> config(Object... keysAndValues) {
+        Map<String, Object> raw = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            raw.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return raw;
+    }
+
+    private static void assertRejected(Map<String, Object> raw, String... fragments) {
+        assertThatThrownBy(() -> TierConfigurationParser.parse(raw))
+                .isInstanceOf(InvalidTierConfigurationException.class)
+                .hasMessageStartingWith("session-tier: ")
+                .hasMessageContainingAll(fragments);
+    }
+}
