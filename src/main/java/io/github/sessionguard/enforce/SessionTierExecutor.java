@@ -1,5 +1,6 @@
 package io.github.sessionguard.enforce;
 
+import io.github.sessionguard.rotation.RefreshTokenRotation;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.InvalidTierConfigurationException;
 import io.github.sessionguard.tier.TierConfigurationParser;
@@ -26,7 +27,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 /**
  * The {@code session-tier} executor: Keycloak runs it for every client its policy selects, at every client-policy
  * event, and it makes the client's tier hold there: a login form instead of silent SSO once re-authentication is
- * due, no offline tokens where the tier forbids them, and no token that outlives the tier's windows.
+ * due, no offline tokens where the tier forbids them, no token that outlives the tier's windows, and refresh tokens
+ * that can be used once.
  */
 final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionTierExecutor.Configuration> {
 
@@ -61,13 +63,32 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
                     new AuthorizationRequestEnforcer(tier()).enforce((AuthorizationRequestContext) context);
             case RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST -> new AuthorizationRequestEnforcer(tier())
                     .refuseOfflineAccess(((ResourceOwnerPasswordCredentialsContext) context).getScopeParameter());
-            case TOKEN_RESPONSE, TOKEN_REFRESH_RESPONSE, RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE,
-                 SERVICE_ACCOUNT_TOKEN_RESPONSE, DEVICE_TOKEN_RESPONSE, BACKCHANNEL_TOKEN_RESPONSE,
-                 IMPLICIT_HYBRID_TOKEN_RESPONSE -> new TokenResponseEnforcer(session, tier()).enforce(builderOf(context));
+            case TOKEN_REFRESH_RESPONSE -> refreshResponse((TokenRefreshResponseContext) context);
+            case TOKEN_RESPONSE, RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE, SERVICE_ACCOUNT_TOKEN_RESPONSE,
+                 DEVICE_TOKEN_RESPONSE, BACKCHANNEL_TOKEN_RESPONSE, IMPLICIT_HYBRID_TOKEN_RESPONSE -> loginResponse(context);
             default -> {
                 // Other events carry no token this tier has to shape.
             }
         }
+    }
+
+    /** Tokens from a login: capped, and their refresh token starts a rotation family. */
+    private void loginResponse(ClientPolicyContext context) throws ClientPolicyException {
+        ConfiguredTier tier = tier();
+        AccessTokenResponseBuilder response = builderOf(context);
+        new TokenResponseEnforcer(session, tier).enforce(response);
+        if (tier.policy().rotateRefreshTokens()) {
+            new RefreshTokenRotation(session, tier).startFamily(response);
+        }
+    }
+
+    /** Tokens from a refresh: the presented token is spent (or found replayed) before the new ones are capped. */
+    private void refreshResponse(TokenRefreshResponseContext context) throws ClientPolicyException {
+        ConfiguredTier tier = tier();
+        if (tier.policy().rotateRefreshTokens()) {
+            new RefreshTokenRotation(session, tier).rotate(context);
+        }
+        new TokenResponseEnforcer(session, tier).enforce(context.getAccessTokenResponseBuilder());
     }
 
     private ConfiguredTier tier() throws ClientPolicyException {
@@ -85,8 +106,6 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
 
     private static AccessTokenResponseBuilder builderOf(ClientPolicyContext context) {
         if (context instanceof TokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof TokenRefreshResponseContext c) {
             return c.getAccessTokenResponseBuilder();
         } else if (context instanceof ResourceOwnerPasswordCredentialsResponseContext c) {
             return c.getAccessTokenResponseBuilder();

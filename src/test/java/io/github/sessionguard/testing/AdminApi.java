@@ -69,6 +69,26 @@ public final class AdminApi {
         delete("/admin/realms/" + realm);
     }
 
+    public String userId(String realm, String username) {
+        return getJson("/admin/realms/" + realm + "/users?exact=true&username=" + username).get(0).get("id").asText();
+    }
+
+    /** The user's online sessions, as the admin console lists them. */
+    public JsonNode userSessions(String realm, String username) {
+        return getJson("/admin/realms/" + realm + "/users/" + userId(realm, username) + "/sessions");
+    }
+
+    /** The user's offline sessions for one client (by client_id). */
+    public JsonNode offlineSessions(String realm, String username, String clientId) {
+        String clientUuid = getJson("/admin/realms/" + realm + "/clients?clientId=" + clientId).get(0).get("id").asText();
+        return getJson("/admin/realms/" + realm + "/users/" + userId(realm, username) + "/offline-sessions/" + clientUuid);
+    }
+
+    /** Stored user events of one type, newest first; the realm must have events enabled. */
+    public JsonNode events(String realm, String type) {
+        return getJson("/admin/realms/" + realm + "/events?type=" + type + "&max=100");
+    }
+
     public String url(String path) {
         return server.baseUrl() + path;
     }

@@ -21,7 +21,12 @@ public final class RealmFixture {
     private final ArrayNode policies = realm.putObject("clientPolicies").putArray("policies");
 
     public RealmFixture(String name) {
-        realm.put("realm", name).put("enabled", true);
+        realm.put("realm", name).put("enabled", true).put("eventsEnabled", true);
+        ArrayNode storedEvents = realm.putArray("enabledEventTypes");
+        for (String type : new String[] {"LOGIN", "LOGIN_ERROR", "LOGOUT", "LOGOUT_ERROR", "REFRESH_TOKEN",
+                "REFRESH_TOKEN_ERROR", "CODE_TO_TOKEN", "REVOKE_GRANT", "USER_SESSION_DELETED"}) {
+            storedEvents.add(type);
+        }
         ObjectNode user = realm.putArray("users").addObject()
                 .put("username", USER).put("enabled", true).put("email", USER + "@example.org")
                 .put("emailVerified", true).put("firstName", "Alice").put("lastName", "Example");
@@ -60,6 +65,15 @@ public final class RealmFixture {
                 .put("protocol", "openid-connect").put("standardFlowEnabled", true)
                 .put("directAccessGrantsEnabled", true).put("frontchannelLogout", false);
         client.putArray("redirectUris").add(REDIRECT_URI);
+        return client;
+    }
+
+    /** Points the client's back-channel logout at a receiver, as a relying party registers it. */
+    public static ObjectNode withBackchannelLogout(ObjectNode client, LogoutReceiver receiver) {
+        ObjectNode attributes = client.has("attributes") ? (ObjectNode) client.get("attributes")
+                : client.putObject("attributes");
+        attributes.put("backchannel.logout.url", receiver.urlFor(client.get("clientId").asText()))
+                .put("backchannel.logout.session.required", "true");
         return client;
     }
 

@@ -1,0 +1,268 @@
+package io.github.sessionguard.rotation;
+
+import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
+import static io.github.sessionguard.testing.RealmFixture.REDIRECT_URI;
+import static io.github.sessionguard.testing.RealmFixture.USER;
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.BrowserSession;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.Http;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Jwt;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Refresh-token rotation on the real server: single use, the grace window, and a replay that ends the whole session
+ * and tells every relying party of it. Clients outside the tiers, or with rotation off, keep stock behaviour.
+ */
+@KeycloakIntegrationTest
+class RefreshTokenRotationIT {
+
+    private static final String REALM = "rotation";
+    private static final long GRACE = 3;
+
+    private KeycloakServer server;
+    private AdminApi admin;
+    private LogoutReceiver receiver;
+    private OidcClient mobile;
+    private OidcClient web;
+    private OidcClient graceful;
+    private OidcClient offline;
+    private OidcClient noRotation;
+    private OidcClient outside;
+    private OidcClient introspector;
+
+    @BeforeAll
+    void createRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        receiver = new LogoutReceiver(server, REALM);
+        RealmFixture realm = new RealmFixture(REALM);
+        withBackchannelLogout(realm.publicClient("mobile"), receiver);
+        withBackchannelLogout(realm.confidentialClient("web", "web-secret"), receiver);
+        realm.publicClient("graceful");
+        realm.publicClient("offline-app");
+        realm.publicClient("no-rotation");
+        realm.publicClient("outside");
+        realm.introspectingClient("introspector", "introspector-secret");
+        realm.tierProfile("high", Map.of("tier", "high"))
+                .tierProfile("low", Map.of("tier", "low"))
+                .tierProfile("offline", Map.of("tier", "low", "reuse-grace-period", 0))
+                .tierProfile("graceful", Map.of("tier", "medium", "reuse-grace-period", GRACE))
+                .tierProfile("no-rotation", Map.of("tier", "high", "rotate-refresh-tokens", false))
+                .policyForClients("high-policy", "high", "mobile")
+                .policyForClients("low-policy", "low", "web")
+                .policyForClients("offline-policy", "offline", "offline-app")
+                .policyForClients("graceful-policy", "graceful", "graceful")
+                .policyForClients("no-rotation-policy", "no-rotation", "no-rotation");
+        realm.create(admin);
+        mobile = OidcClient.publicClient(server, REALM, "mobile");
+        web = new OidcClient(server, REALM, "web", "web-secret");
+        graceful = OidcClient.publicClient(server, REALM, "graceful");
+        offline = OidcClient.publicClient(server, REALM, "offline-app");
+        noRotation = OidcClient.publicClient(server, REALM, "no-rotation");
+        outside = OidcClient.publicClient(server, REALM, "outside");
+        introspector = new OidcClient(server, REALM, "introspector", "introspector-secret");
+    }
+
+    @AfterAll
+    void deleteRealm() {
+        receiver.close();
+        admin.deleteRealm(REALM);
+    }
+
+    @BeforeEach
+    @AfterEach
+    void signOutEverywhere() {
+        admin.post("/admin/realms/" + REALM + "/users/" + admin.userId(REALM, USER) + "/logout", null);
+    }
+
+    @Test
+    void oldTokenAfterRotationIsRejected() {
+        String first = mobile.login(USER, PASSWORD).get("refresh_token").asText();
+        assertThat(mobile.refresh(first).status()).isEqualTo(200);
+
+        HttpResult replay = mobile.refresh(first);
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void replayEndsTheWholeSessionAndEveryRelyingPartyHearsOfIt() {
+        BrowserSession browser = new BrowserSession();
+        JsonNode webTokens = web.exchangeCode(browser.loginForCode(web.authorizationUrl(REDIRECT_URI, "openid", Map.of()),
+                USER, PASSWORD), REDIRECT_URI).json();
+        JsonNode mobileTokens = mobile.exchangeCode(browser.loginForCode(
+                mobile.authorizationUrl(REDIRECT_URI, "openid", Map.of()), USER, PASSWORD), REDIRECT_URI).json();
+        String sessionId = Jwt.claims(mobileTokens.get("access_token").asText()).get("sid").asText();
+        assertThat(Jwt.claims(webTokens.get("access_token").asText()).get("sid").asText()).isEqualTo(sessionId);
+        String stolen = mobileTokens.get("refresh_token").asText();
+        String family = Jwt.claims(stolen).get(RefreshTokenRotation.FAMILY_CLAIM).asText();
+        JsonNode newest = mobile.refresh(stolen).json();
+
+        HttpResult replay = mobile.refresh(stolen);
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().get("error").asText()).isEqualTo("invalid_grant");
+        // The legitimate holder's newest token and every other client's tokens from the session are dead.
+        assertThat(mobile.refresh(newest.get("refresh_token").asText()).status()).isEqualTo(400);
+        assertThat(web.refresh(webTokens.get("refresh_token").asText()).status()).isEqualTo(400);
+        assertThat(introspector.introspect(newest.get("access_token").asText()).get("active").asBoolean()).isFalse();
+        assertThat(introspector.introspect(webTokens.get("access_token").asText()).get("active").asBoolean()).isFalse();
+        assertThat(admin.userSessions(REALM, USER)).isEmpty();
+
+        String userId = admin.userId(REALM, USER);
+        for (String clientId : List.of("mobile", "web")) {
+            List<LogoutReceiver.Delivery> delivered = Deadline.await(Duration.ofSeconds(30),
+                    "a logout token for " + clientId, () -> receiver.deliveriesTo(clientId).stream()
+                            .filter(d -> sessionId.equals(d.sid())).toList(), list -> !list.isEmpty());
+            assertThat(delivered).singleElement().satisfies(d -> {
+                assertThat(d.valid()).as(d.error()).isTrue();
+                assertThat(d.sub()).isEqualTo(userId);
+            });
+        }
+
+        JsonNode reuse = findEvent("REFRESH_TOKEN_ERROR", e -> "refresh_token_reused".equals(e.path("error").asText())
+                && sessionId.equals(e.path("sessionId").asText()));
+        assertThat(reuse.get("clientId").asText()).isEqualTo("mobile");
+        assertThat(reuse.get("details").get("token_family").asText()).isEqualTo(family);
+        JsonNode logout = findEvent("LOGOUT", e -> sessionId.equals(e.path("sessionId").asText()));
+        assertThat(logout.get("details").get("reason").asText()).isEqualTo("refresh_token_reused");
+
+        String metrics = new Http().get(server.managementUrl() + "/metrics", null).body();
+        assertThat(metrics).containsPattern(
+                "session_guard_refresh_token_reuse_total\\{[^}]*client_id=\"mobile\"[^}]*realm=\"rotation\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void retryWithinGraceSucceedsAndARetryAfterItRevokes() {
+        String first = graceful.login(USER, PASSWORD).get("refresh_token").asText();
+        long rotatedAt = System.currentTimeMillis() / 1000;
+        assertThat(graceful.refresh(first).status()).isEqualTo(200);
+
+        HttpResult retry = graceful.refresh(first);
+        assertThat(retry.status()).as("retry within %s s of the rotation: %s", GRACE, retry).isEqualTo(200);
+        String familyContinues = retry.json().get("refresh_token").asText();
+        assertThat(graceful.refresh(familyContinues).status()).isEqualTo(200);
+
+        Deadline.awaitEpochSecondPassed(rotatedAt + GRACE + 1, "the grace period to pass");
+        HttpResult late = graceful.refresh(first);
+        assertThat(late.status()).isEqualTo(400);
+        assertThat(late.json().get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(admin.userSessions(REALM, USER)).isEmpty();
+    }
+
+    @Test
+    void twentyParallelRefreshesWithOneTokenGiveExactlyOneSuccess() throws Exception {
+        String token = mobile.login(USER, PASSWORD).get("refresh_token").asText();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return mobile.refresh(token).status();
+                }));
+            }
+            start.countDown();
+            List<Integer> results = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                results.add(status.get());
+            }
+            assertThat(results).filteredOn(status -> status == 200).hasSize(1);
+            assertThat(results).filteredOn(status -> status == 400).hasSize(19);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void forgedOrTamperedOrForeignTokensLeaveTheSessionAlive() {
+        String genuine = mobile.login(USER, PASSWORD).get("refresh_token").asText();
+        String[] parts = genuine.split("\\.");
+        String tamperedPayload = parts[0] + "." + flipMiddleChar(parts[1]) + "." + parts[2];
+        String forgedSignature = parts[0] + "." + parts[1] + "." + flipMiddleChar(parts[2]);
+
+        assertThat(mobile.refresh(tamperedPayload).status()).isEqualTo(400);
+        assertThat(mobile.refresh(forgedSignature).status()).isEqualTo(400);
+        assertThat(mobile.refresh("not-a-token").status()).isEqualTo(400);
+        // Presented by another client, the genuine token is refused and not spent.
+        assertThat(web.refresh(genuine).status()).isEqualTo(400);
+        assertThat(OidcClient.publicClient(server, "master", "admin-cli").refresh(genuine).status()).isEqualTo(400);
+
+        assertThat(admin.userSessions(REALM, USER)).isNotEmpty();
+        assertThat(mobile.refresh(genuine).status()).isEqualTo(200);
+    }
+
+    @Test
+    void offlineTokensRotateAndAReplayEndsTheOfflineSession() {
+        JsonNode tokens = offline.passwordGrant(USER, PASSWORD, "openid offline_access").json();
+        String first = tokens.get("refresh_token").asText();
+        assertThat(Jwt.claims(first).get("typ").asText()).isEqualTo("Offline");
+        String second = offline.refresh(first).json().get("refresh_token").asText();
+        assertThat(admin.offlineSessions(REALM, USER, "offline-app")).isNotEmpty();
+
+        assertThat(offline.refresh(first).status()).isEqualTo(400);
+
+        assertThat(offline.refresh(second).status()).isEqualTo(400);
+        assertThat(admin.offlineSessions(REALM, USER, "offline-app")).isEmpty();
+    }
+
+    @Test
+    void clientOutsideTheTiersKeepsStockBehaviour() {
+        String first = outside.login(USER, PASSWORD).get("refresh_token").asText();
+
+        assertThat(outside.refresh(first).status()).isEqualTo(200);
+        assertThat(outside.refresh(first).status()).as("stock Keycloak: no rotation unless the realm asks").isEqualTo(200);
+        assertThat(Jwt.claims(first).has(RefreshTokenRotation.FAMILY_CLAIM)).isFalse();
+    }
+
+    @Test
+    void tierWithRotationOffKeepsStockBehaviour() {
+        String first = noRotation.login(USER, PASSWORD).get("refresh_token").asText();
+
+        assertThat(noRotation.refresh(first).status()).isEqualTo(200);
+        assertThat(noRotation.refresh(first).status()).isEqualTo(200);
+    }
+
+    private JsonNode findEvent(String type, java.util.function.Predicate<JsonNode> matches) {
+        return Deadline.await(Duration.ofSeconds(10), "a " + type + " event", () -> {
+            for (JsonNode event : admin.events(REALM, type)) {
+                if (matches.test(event)) {
+                    return event;
+                }
+            }
+            return null;
+        }, event -> event != null);
+    }
+
+    /** Changes one character in the middle: the last one of a base64url part may carry only padding bits. */
+    private static String flipMiddleChar(String text) {
+        int middle = text.length() / 2;
+        char changed = text.charAt(middle) == 'A' ? 'B' : 'A';
+        return text.substring(0, middle) + changed + text.substring(middle + 1);
+    }
+}

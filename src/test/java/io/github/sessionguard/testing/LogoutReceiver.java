@@ -1,0 +1,112 @@
+package io.github.sessionguard.testing;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.openid.connect.sdk.claims.LogoutTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A relying party's back-channel logout endpoint on loopback: {@code POST /logout/{clientId}}. Every logout token it
+ * receives is validated as an application would, with Nimbus's {@link LogoutTokenValidator} against the realm's
+ * published keys, and kept for the test to look at; an invalid one is kept too, marked with its error.
+ */
+public final class LogoutReceiver implements AutoCloseable {
+
+    /** One delivery as the relying party saw it. */
+    public record Delivery(String clientId, String jti, String sid, String sub, String error, long receivedAtMillis) {
+        public boolean valid() {
+            return error == null;
+        }
+    }
+
+    private final HttpServer server;
+    private final String issuer;
+    private final JWKSource<SecurityContext> keys;
+    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+
+    public LogoutReceiver(KeycloakServer keycloak, String realm) {
+        this.issuer = keycloak.realmUrl(realm);
+        try {
+            this.keys = JWKSourceBuilder.create(URI.create(issuer + "/protocol/openid-connect/certs").toURL())
+                    .retrying(true).build();
+            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/logout/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+    }
+
+    /** The URL to configure as the client's back-channel logout URL. */
+    public String urlFor(String clientId) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/logout/" + clientId;
+    }
+
+    public List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    public List<Delivery> deliveriesTo(String clientId) {
+        return deliveries.stream().filter(d -> d.clientId().equals(clientId)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String clientId = exchange.getRequestURI().getPath().substring("/logout/".length());
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        deliveries.add(validate(clientId, formValue(body, "logout_token")));
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+    }
+
+    private Delivery validate(String clientId, String logoutToken) {
+        long now = System.currentTimeMillis();
+        if (logoutToken == null) {
+            return new Delivery(clientId, null, null, null, "no logout_token parameter", now);
+        }
+        try {
+            LogoutTokenValidator validator = new LogoutTokenValidator(new Issuer(issuer), new ClientID(clientId), true,
+                    new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256),
+                            keys), null);
+            LogoutTokenClaimsSet claims = validator.validate(JWTParser.parse(logoutToken));
+            return new Delivery(clientId, claims.getJWTID().getValue(),
+                    claims.getSessionID() == null ? null : claims.getSessionID().getValue(),
+                    claims.getSubject() == null ? null : claims.getSubject().getValue(), null, now);
+        } catch (Exception e) {
+            return new Delivery(clientId, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), now);
+        }
+    }
+
+    private static String formValue(String body, String name) {
+        for (String pair : body.split("&")) {
+            String[] parts = pair.split("=", 2);
+            if (parts[0].equals(name) && parts.length == 2) {
+                return URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+}
