@@ -2,13 +2,22 @@ package io.github.sessionguard.admin;
 
 import io.github.sessionguard.tier.ClientTierResolver;
 import io.github.sessionguard.tier.EffectiveTier;
+import io.github.sessionguard.logout.DeliveryStatus;
+import io.github.sessionguard.logout.LogoutOutboxProvider;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
+import java.util.List;
+import java.util.Locale;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.keycloak.models.ClientModel;
+import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.ErrorResponseException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
@@ -26,6 +35,47 @@ public final class SessionGuardAdminResource {
         this.auth = auth;
     }
 
+    /** Logout notifications of this realm in one state: pending (waiting or retrying), failed, or delivered. */
+    @GET
+    @Path("deliveries")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<DeliveryRepresentation> deliveries(@QueryParam("status") @DefaultValue("pending") String status,
+            @QueryParam("first") @DefaultValue("0") int first, @QueryParam("max") @DefaultValue("100") int max) {
+        auth.realm().requireViewRealm();
+        DeliveryStatus wanted = parseStatus(status);
+        if (first < 0 || max < 1 || max > 1000) {
+            throw badRequest("'first' must be 0 or more and 'max' between 1 and 1000");
+        }
+        return outbox().list(realm, wanted, first, max).stream().map(DeliveryRepresentation::of).toList();
+    }
+
+    /** Puts a failed notification back in line, with a fresh count of tries. */
+    @POST
+    @Path("deliveries/{id}/retry")
+    @Produces(MediaType.APPLICATION_JSON)
+    public DeliveryRepresentation retry(@PathParam("id") String id) {
+        auth.realm().requireManageRealm();
+        return outbox().retry(realm, id).map(DeliveryRepresentation::of).orElseThrow(() -> notFound(
+                "No failed logout notification '" + id + "' in realm '" + realm.getName() + "'"));
+    }
+
+    private LogoutOutboxProvider outbox() {
+        LogoutOutboxProvider outbox = session.getProvider(LogoutOutboxProvider.class);
+        if (outbox == null || !outbox.enabled()) {
+            throw notFound("The logout outbox is switched off on this server"
+                    + " (--spi-session-guard-outbox--default--enabled=false)");
+        }
+        return outbox;
+    }
+
+    private static DeliveryStatus parseStatus(String status) {
+        try {
+            return DeliveryStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw badRequest("'status' must be pending, failed or delivered; got '" + status + "'");
+        }
+    }
+
     /** The effective session policy of the client whose OAuth client_id is given, and where the realm caps it. */
     @GET
     @Path("clients/{clientId}")
@@ -35,10 +85,18 @@ public final class SessionGuardAdminResource {
         auth.clients().requireList();
         ClientModel client = realm.getClientByClientId(clientId);
         if (client == null) {
-            throw new NotFoundException("No client '" + clientId + "' in realm '" + realm.getName() + "'");
+            throw notFound("No client '" + clientId + "' in realm '" + realm.getName() + "'");
         }
         auth.clients().requireView(client);
         EffectiveTier effective = new ClientTierResolver(session).resolve(realm, client);
         return EffectivePolicyRepresentation.of(realm, client, effective);
+    }
+
+    private static ErrorResponseException badRequest(String message) {
+        return ErrorResponse.error(message, Response.Status.BAD_REQUEST);
+    }
+
+    private static ErrorResponseException notFound(String message) {
+        return ErrorResponse.error(message, Response.Status.NOT_FOUND);
     }
 }

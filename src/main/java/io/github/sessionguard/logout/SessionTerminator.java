@@ -46,6 +46,7 @@ public final class SessionTerminator {
             }
             LOG.debugf("Ending session %s of user %s in realm %s: %s", userSessionId,
                     userSession.getUser().getUsername(), realm.getName(), reason.detail());
+            ending.setAttribute(EndReason.SESSION_ATTRIBUTE, reason.detail());
             AuthenticationManager.backchannelLogout(ending, realm, userSession, uri, connection, headers, true);
             new EventBuilder(realm, ending, connection).event(EventType.LOGOUT)
                     .user(userSession.getUser()).session(userSession.getId())

@@ -30,12 +30,29 @@ import java.util.concurrent.Executors;
  */
 public final class LogoutReceiver implements AutoCloseable {
 
-    /** One delivery as the relying party saw it. */
-    public record Delivery(String clientId, String jti, String sid, String sub, String error, long receivedAtMillis) {
+    /** One delivery as the relying party saw it, and what it answered. */
+    public record Delivery(String clientId, String jti, String sid, String sub, String error, long receivedAtMillis,
+            int answeredStatus) {
         public boolean valid() {
             return error == null;
         }
+
+        public boolean accepted() {
+            return answeredStatus >= 200 && answeredStatus < 300;
+        }
     }
+
+    /** How the relying party answers its n-th request (1-based): a status, after a delay. */
+    public record Reply(int status, long delayMillis) {
+        public static Reply ok() {
+            return new Reply(200, 0);
+        }
+    }
+
+    private final java.util.Map<String, java.util.function.IntFunction<Reply>> behaviours =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> requestCounts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final HttpServer server;
     private final String issuer;
@@ -61,6 +78,15 @@ public final class LogoutReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/logout/" + clientId;
     }
 
+    /**
+     * From now on the client's endpoint answers as given, counting requests from 1 again; by default every request
+     * gets 200 at once.
+     */
+    public void behave(String clientId, java.util.function.IntFunction<Reply> behaviour) {
+        requestCounts.put(clientId, new java.util.concurrent.atomic.AtomicInteger());
+        behaviours.put(clientId, behaviour);
+    }
+
     public List<Delivery> deliveries() {
         return List.copyOf(deliveries);
     }
@@ -77,15 +103,29 @@ public final class LogoutReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String clientId = exchange.getRequestURI().getPath().substring("/logout/".length());
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        deliveries.add(validate(clientId, formValue(body, "logout_token")));
-        exchange.sendResponseHeaders(200, -1);
+        int attempt = requestCounts.computeIfAbsent(clientId, id -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
+        Reply reply = behaviours.getOrDefault(clientId, n -> Reply.ok()).apply(attempt);
+        Delivery delivery = validate(clientId, formValue(body, "logout_token"));
+        deliveries.add(new Delivery(delivery.clientId(), delivery.jti(), delivery.sid(), delivery.sub(),
+                delivery.error(), delivery.receivedAtMillis(), reply.status()));
+        try {
+            Thread.sleep(reply.delayMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            exchange.sendResponseHeaders(reply.status(), -1);
+        } catch (IOException clientGaveUp) {
+            // The server stopped waiting (its read timeout); that is what a hanging relying party looks like.
+        }
         exchange.close();
     }
 
     private Delivery validate(String clientId, String logoutToken) {
         long now = System.currentTimeMillis();
         if (logoutToken == null) {
-            return new Delivery(clientId, null, null, null, "no logout_token parameter", now);
+            return new Delivery(clientId, null, null, null, "no logout_token parameter", now, 0);
         }
         try {
             LogoutTokenValidator validator = new LogoutTokenValidator(new Issuer(issuer), new ClientID(clientId), true,
@@ -94,9 +134,10 @@ public final class LogoutReceiver implements AutoCloseable {
             LogoutTokenClaimsSet claims = validator.validate(JWTParser.parse(logoutToken));
             return new Delivery(clientId, claims.getJWTID().getValue(),
                     claims.getSessionID() == null ? null : claims.getSessionID().getValue(),
-                    claims.getSubject() == null ? null : claims.getSubject().getValue(), null, now);
+                    claims.getSubject() == null ? null : claims.getSubject().getValue(), null, now, 0);
         } catch (Exception e) {
-            return new Delivery(clientId, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), now);
+            return new Delivery(clientId, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), now,
+                    0);
         }
     }
 

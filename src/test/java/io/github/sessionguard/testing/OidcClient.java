@@ -67,6 +67,23 @@ public final class OidcClient {
         return http.postForm(endpoint("token"), form, null);
     }
 
+    /** RP-initiated logout by POST with the refresh token, as a backend or a mobile app signs out. */
+    public HttpResult logout(String refreshToken) {
+        Map<String, String> form = credentials();
+        form.put("refresh_token", refreshToken);
+        return http.postForm(endpoint("logout"), form, null);
+    }
+
+    /** RFC 7009 revocation of a token this client holds. */
+    public HttpResult revoke(String token, String tokenTypeHint) {
+        Map<String, String> form = credentials();
+        form.put("token", token);
+        if (tokenTypeHint != null) {
+            form.put("token_type_hint", tokenTypeHint);
+        }
+        return http.postForm(endpoint("revoke"), form, null);
+    }
+
     /** RFC 7662 introspection; this client must be confidential. */
     public JsonNode introspect(String token) {
         Map<String, String> form = credentials();

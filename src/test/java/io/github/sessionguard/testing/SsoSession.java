@@ -1,0 +1,47 @@
+package io.github.sessionguard.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One user session in which several clients took part, made as a user would: one login, then SSO for the rest. */
+public final class SsoSession {
+
+    private final BrowserSession browser = new BrowserSession();
+    private final Map<String, JsonNode> tokens = new LinkedHashMap<>();
+
+    public static SsoSession loginTo(OidcClient... clients) {
+        SsoSession sso = new SsoSession();
+        for (OidcClient client : clients) {
+            String code = sso.browser.loginForCode(client.authorizationUrl(RealmFixture.REDIRECT_URI, "openid",
+                    Map.of()), RealmFixture.USER, RealmFixture.PASSWORD);
+            HttpResult result = client.exchangeCode(code, RealmFixture.REDIRECT_URI);
+            if (result.status() != 200) {
+                throw new AssertionError("Code exchange for " + client.clientId() + " failed: " + result);
+            }
+            sso.tokens.put(client.clientId(), result.json());
+        }
+        return sso;
+    }
+
+    public BrowserSession browser() {
+        return browser;
+    }
+
+    public JsonNode tokens(String clientId) {
+        return tokens.get(clientId);
+    }
+
+    public String refreshToken(String clientId) {
+        return tokens.get(clientId).get("refresh_token").asText();
+    }
+
+    /** The user session's id, as the tokens' {@code sid} claim names it. */
+    public String sessionId() {
+        return Jwt.claims(tokens.values().iterator().next().get("access_token").asText()).get("sid").asText();
+    }
+
+    public String userId() {
+        return Jwt.claims(tokens.values().iterator().next().get("access_token").asText()).get("sub").asText();
+    }
+}
