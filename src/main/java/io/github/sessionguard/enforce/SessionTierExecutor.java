@@ -4,6 +4,7 @@ import io.github.sessionguard.rotation.RefreshTokenRotation;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.InvalidTierConfigurationException;
 import io.github.sessionguard.tier.TierConfigurationParser;
+import io.github.sessionguard.tier.TierPolicy;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
@@ -22,6 +23,7 @@ import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentia
 import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenResponseContext;
+import org.keycloak.services.clientpolicy.context.TokenRevokeResponseContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
@@ -64,6 +66,7 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
             case RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST -> new AuthorizationRequestEnforcer(tier())
                     .refuseOfflineAccess(((ResourceOwnerPasswordCredentialsContext) context).getScopeParameter());
             case TOKEN_REFRESH_RESPONSE -> refreshResponse((TokenRefreshResponseContext) context);
+            case TOKEN_REVOKE_RESPONSE -> new RevocationEnforcer(session, tier()).enforce((TokenRevokeResponseContext) context);
             case TOKEN_RESPONSE, RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE, SERVICE_ACCOUNT_TOKEN_RESPONSE,
                  DEVICE_TOKEN_RESPONSE, BACKCHANNEL_TOKEN_RESPONSE, IMPLICIT_HYBRID_TOKEN_RESPONSE -> loginResponse(context);
             default -> {
@@ -77,9 +80,16 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
         ConfiguredTier tier = tier();
         AccessTokenResponseBuilder response = builderOf(context);
         new TokenResponseEnforcer(session, tier).enforce(response);
+        rememberTierForThisRequest(tier);
         if (tier.policy().rotateRefreshTokens()) {
             new RefreshTokenRotation(session, tier).startFamily(response);
         }
+    }
+
+    /** For the participant record written when these tokens are built; several tiers add up to the strictest. */
+    private void rememberTierForThisRequest(ConfiguredTier tier) {
+        TierPolicy earlier = session.getAttribute(TierPolicy.REQUEST_ATTRIBUTE, TierPolicy.class);
+        session.setAttribute(TierPolicy.REQUEST_ATTRIBUTE, earlier == null ? tier.policy() : earlier.strictest(tier.policy()));
     }
 
     /** Tokens from a refresh: the presented token is spent (or found replayed) before the new ones are capped. */

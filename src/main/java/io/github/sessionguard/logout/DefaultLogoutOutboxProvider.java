@@ -34,17 +34,33 @@ final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
 
     @Override
     public void enqueue(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession, String reason) {
-        ClientModel client = clientSession.getClient();
+        RealmModel realm = userSession.getRealm();
+        queue(realm, clientSession.getClient(), userSession.getUser().getId(), userSession.getId(),
+                issuer(realm, clientSession), reason);
+        new SessionParticipants(session).forget(userSession.getId(), clientSession.getClient().getId(),
+                userSession.isOffline());
+    }
+
+    @Override
+    public void enqueueForEndedSession(RealmModel realm, ClientModel client, String userId, String userSessionId,
+            String issuer, String reason) {
+        if (OIDCAdvancedConfigWrapper.fromClientModel(client).getBackchannelLogoutUrl() != null) {
+            queue(realm, client, userId, userSessionId, issuer, reason);
+        }
+    }
+
+    private void queue(RealmModel realm, ClientModel client, String userId, String userSessionId, String issuer,
+            String reason) {
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         long now = System.currentTimeMillis();
         LogoutNotificationEntity notification = new LogoutNotificationEntity();
         notification.setId(KeycloakModelUtils.generateId());
-        notification.setRealmId(userSession.getRealm().getId());
+        notification.setRealmId(realm.getId());
         notification.setClientUuid(client.getId());
         notification.setClientId(client.getClientId());
-        notification.setUserId(userSession.getUser().getId());
-        notification.setUserSessionId(userSession.getId());
-        notification.setIssuer(issuer(userSession.getRealm(), clientSession));
+        notification.setUserId(userId);
+        notification.setUserSessionId(userSessionId);
+        notification.setIssuer(issuer);
         notification.setLogoutUrl(config.getBackchannelLogoutUrl());
         notification.setIncludeSid(config.isBackchannelLogoutSessionRequired());
         notification.setRevokeOfflineTokens(config.getBackchannelLogoutRevokeOfflineTokens());
@@ -82,7 +98,7 @@ final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
     }
 
     /** The issuer the client's tokens carry: recorded at login, as Keycloak's own sender uses it. */
-    private String issuer(RealmModel realm, AuthenticatedClientSessionModel clientSession) {
+    String issuer(RealmModel realm, AuthenticatedClientSessionModel clientSession) {
         String issuer = clientSession.getNote(OIDCLoginProtocol.ISSUER);
         if (issuer == null && session.getContext().getUri() != null) {
             issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());

@@ -3,6 +3,7 @@ package io.github.sessionguard.logout;
 import java.util.List;
 import java.util.Optional;
 import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.provider.Provider;
@@ -15,6 +16,13 @@ public interface LogoutOutboxProvider extends Provider {
 
     /** Queues a logout token for the client of this client session, in the current transaction. */
     void enqueue(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession, String reason);
+
+    /**
+     * Queues a logout token for a client of a session that is already gone (Keycloak expired or removed it), from
+     * Session Guard's own record of who took part. Does nothing for a client without a back-channel logout URL.
+     */
+    void enqueueForEndedSession(RealmModel realm, ClientModel client, String userId, String userSessionId,
+            String issuer, String reason);
 
     List<LogoutNotificationEntity> list(RealmModel realm, DeliveryStatus status, int first, int max);
 

@@ -19,7 +19,7 @@ public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProv
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(LogoutNotificationEntity.class);
+        return List.of(LogoutNotificationEntity.class, SessionParticipantEntity.class);
     }
 
     @Override

@@ -47,6 +47,12 @@ public final class BrowserSession {
         }
     }
 
+    /** A plain GET in this browser (for example RP-initiated logout); returns the status and the redirect, if any. */
+    public HttpResult visit(String url) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return new HttpResult(response.statusCode(), response.body(), response.headers());
+    }
+
     public Outcome authorize(String authorizationUrl) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(authorizationUrl)).GET());
         return outcome(response, authorizationUrl);

@@ -30,15 +30,16 @@ public final class DistributionKeycloakServer implements KeycloakServer {
     private final Path log;
     private final int httpPort;
     private final int managementPort;
-    private final Process process;
+    private final ProcessBuilder launcher;
     private final Thread shutdownHook;
+    private Process process;
 
-    private DistributionKeycloakServer(Path home, Path log, int httpPort, int managementPort, Process process) {
+    private DistributionKeycloakServer(Path home, Path log, int httpPort, int managementPort, ProcessBuilder launcher) {
         this.home = home;
         this.log = log;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
-        this.process = process;
+        this.launcher = launcher;
         this.shutdownHook = new Thread(this::stopProcess, "stop-keycloak-" + httpPort);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -76,23 +77,46 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", AdminApi.ADMIN_USER);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", AdminApi.ADMIN_PASSWORD);
-        Process process;
+        DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, builder);
+        server.launch();
+        return server;
+    }
+
+    /** Starts (or starts again, on the same database and ports) and waits until ready; stops it if that fails. */
+    private void launch() {
         try {
-            process = builder.start();
+            process = launcher.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start " + command.get(0), e);
+            throw new UncheckedIOException("Could not start " + launcher.command().get(0), e);
         }
-        DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, process);
         try {
-            server.awaitReady();
+            awaitReady();
         } catch (RuntimeException | Error e) {
-            server.close();
+            close();
             throw e;
         }
-        return server;
+    }
+
+    /** Kills the server JVM with SIGKILL, as a crash would: no shutdown, nothing flushed. Waits until it is gone. */
+    public void crash() {
+        List<ProcessHandle> all = new ArrayList<>(process.toHandle().descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle handle : all) {
+            try {
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("Keycloak (pid " + handle.pid() + ") did not die", e);
+            }
+        }
+    }
+
+    /** Starts the server again after {@link #crash()}, on the same database and ports. */
+    public void restart() {
+        launch();
     }
 
     @Override
@@ -152,6 +176,9 @@ public final class DistributionKeycloakServer implements KeycloakServer {
     }
 
     private void stopProcess() {
+        if (process == null) {
+            return;
+        }
         List<ProcessHandle> children = process.toHandle().descendants().toList();
         children.forEach(ProcessHandle::destroy);
         process.destroy();

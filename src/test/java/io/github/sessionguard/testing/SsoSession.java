@@ -11,10 +11,14 @@ public final class SsoSession {
     private final Map<String, JsonNode> tokens = new LinkedHashMap<>();
 
     public static SsoSession loginTo(OidcClient... clients) {
+        return loginAs(RealmFixture.USER, RealmFixture.PASSWORD, clients);
+    }
+
+    public static SsoSession loginAs(String username, String password, OidcClient... clients) {
         SsoSession sso = new SsoSession();
         for (OidcClient client : clients) {
             String code = sso.browser.loginForCode(client.authorizationUrl(RealmFixture.REDIRECT_URI, "openid",
-                    Map.of()), RealmFixture.USER, RealmFixture.PASSWORD);
+                    Map.of()), username, password);
             HttpResult result = client.exchangeCode(code, RealmFixture.REDIRECT_URI);
             if (result.status() != 200) {
                 throw new AssertionError("Code exchange for " + client.clientId() + " failed: " + result);
@@ -30,6 +34,10 @@ public final class SsoSession {
 
     public JsonNode tokens(String clientId) {
         return tokens.get(clientId);
+    }
+
+    public String idToken(String clientId) {
+        return tokens.get(clientId).get("id_token").asText();
     }
 
     public String refreshToken(String clientId) {

@@ -1,0 +1,223 @@
+package io.github.sessionguard.logout;
+
+import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
+import static io.github.sessionguard.testing.RealmFixture.USER;
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.Http;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Json;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.LogoutReceiver.Delivery;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.SsoSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every way a session dies reaches each relying party of it exactly once, through the outbox, with the session's
+ * {@code sid} and the user's {@code sub}; the relying party validates every logout token with Nimbus.
+ */
+@KeycloakIntegrationTest
+class SessionDeathPathsIT {
+
+    private static final String REALM = "death-paths";
+    private static final Duration DELIVERY = Duration.ofSeconds(30);
+
+    private KeycloakServer server;
+    private AdminApi admin;
+    private LogoutReceiver receiver;
+    private OidcClient mobile;
+    private OidcClient web;
+
+    @BeforeAll
+    void createRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        receiver = new LogoutReceiver(server, REALM);
+        RealmFixture realm = new RealmFixture(REALM);
+        withBackchannelLogout(realm.publicClient("mobile"), receiver)
+                .with("attributes").put("post.logout.redirect.uris", "+");
+        withBackchannelLogout(realm.confidentialClient("web", "web-secret"), receiver)
+                .with("attributes").put("post.logout.redirect.uris", "+");
+        withBackchannelLogout(realm.publicClient("idle-app"), receiver);
+        realm.tierProfile("high", Map.of("tier", "high"))
+                .tierProfile("low", Map.of("tier", "low"))
+                .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
+                .policyForClients("mobile-policy", "high", "mobile")
+                .policyForClients("web-policy", "low", "web")
+                .policyForClients("idle-policy", "short-idle", "idle-app");
+        realm.create(admin);
+        mobile = OidcClient.publicClient(server, REALM, "mobile");
+        web = new OidcClient(server, REALM, "web", "web-secret");
+    }
+
+    @AfterAll
+    void deleteRealm() {
+        receiver.close();
+        admin.deleteRealm(REALM);
+    }
+
+    @Test
+    void rpInitiatedBrowserLogout() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        HttpResult logout = sso.browser().visit(web.endpoint("logout") + "?client_id=web&id_token_hint="
+                + sso.idToken("web") + "&post_logout_redirect_uri=" + Http.encode(RealmFixture.REDIRECT_URI));
+
+        assertThat(logout.status()).isEqualTo(302);
+        assertEachToldOnce(sso, "mobile", "web");
+    }
+
+    @Test
+    void rpInitiatedLogoutByPostWithRefreshToken() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        assertThat(mobile.logout(sso.refreshToken("mobile")).status()).isEqualTo(204);
+
+        assertEachToldOnce(sso, "mobile", "web");
+    }
+
+    @Test
+    void adminDeletesTheSession() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        assertThat(admin.delete(realmPath("/sessions/" + sso.sessionId())).status()).isEqualTo(204);
+
+        assertEachToldOnce(sso, "mobile", "web");
+    }
+
+    @Test
+    void adminSignsTheUserOut() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        assertThat(admin.post(realmPath("/users/" + sso.userId() + "/logout"), null).status()).isEqualTo(204);
+
+        assertEachToldOnce(sso, "mobile", "web");
+    }
+
+    @Test
+    void userSignsOutOtherSessionsInTheAccountConsole() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+        String accountToken = admin.tokenFor(REALM, "admin-cli", USER, PASSWORD);
+
+        HttpResult signOut = new Http().delete(server.realmUrl(REALM) + "/account/sessions", accountToken);
+
+        assertThat(signOut.status()).isEqualTo(204);
+        assertEachToldOnce(sso, "mobile", "web");
+    }
+
+    @Test
+    void revokingTheMobileRefreshTokenEndsTheWholeSession() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        assertThat(mobile.revoke(sso.refreshToken("mobile"), "refresh_token").status()).isEqualTo(200);
+
+        assertToldOnce(sso, "web");
+        assertThat(web.refresh(sso.refreshToken("web")).status()).isEqualTo(400);
+        assertThat(admin.userSessions(REALM, USER)).isEmpty();
+    }
+
+    @Test
+    void adminResetsThePassword() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        HttpResult reset = admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", PASSWORD).put("temporary", false));
+
+        assertThat(reset.status()).isEqualTo(204);
+        assertEachToldOnce(sso, "mobile", "web");
+        assertThat(admin.userSessions(REALM, USER)).isEmpty();
+    }
+
+    @Test
+    void adminDisablesTheUser() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+        JsonNode user = admin.getJson(realmPath("/users/" + sso.userId()));
+        try {
+            assertThat(admin.put(realmPath("/users/" + sso.userId()),
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) user.deepCopy()).put("enabled", false)).status())
+                    .isEqualTo(204);
+
+            assertEachToldOnce(sso, "mobile", "web");
+        } finally {
+            admin.put(realmPath("/users/" + sso.userId()), user);
+        }
+    }
+
+    @Test
+    void adminDeletesTheUser() {
+        HttpResult created = admin.post(realmPath("/users"), Json.object().put("username", "dave")
+                .put("enabled", true).put("email", "dave@example.org").put("emailVerified", true)
+                .put("firstName", "Dave").put("lastName", "Example"));
+        assertThat(created.status()).isEqualTo(201);
+        String daveId = admin.userId(REALM, "dave");
+        admin.put(realmPath("/users/" + daveId + "/reset-password"), Json.object()
+                .put("type", "password").put("value", "dave-password").put("temporary", false));
+        SsoSession sso = SsoSession.loginAs("dave", "dave-password", mobile, web);
+
+        assertThat(admin.delete(realmPath("/users/" + daveId)).status()).isEqualTo(204);
+
+        assertEachToldOnce(sso, "mobile", "web");
+    }
+
+    @Test
+    void realmSignsOutAllSessions() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        assertThat(admin.post(realmPath("/logout-all"), null).status()).isEqualTo(200);
+
+        assertEachToldOnce(sso, "mobile", "web");
+    }
+
+    @Test
+    void aTierIdleDeadlineIsActedOnWithoutTheClientComingBack() {
+        OidcClient idleApp = OidcClient.publicClient(server, REALM, "idle-app");
+        JsonNode tokens = idleApp.login(USER, PASSWORD);
+        long lastActivity = System.currentTimeMillis();
+        String sessionId = io.github.sessionguard.testing.Jwt.claims(tokens.get("access_token").asText())
+                .get("sid").asText();
+
+        Delivery delivery = Deadline.await(Duration.ofSeconds(80), "a logout token for idle-app",
+                () -> receiver.deliveriesTo("idle-app").stream().filter(d -> sessionId.equals(d.sid()))
+                        .findFirst().orElse(null), d -> d != null);
+
+        assertThat(delivery.valid()).as(delivery.error()).isTrue();
+        assertThat(delivery.receivedAtMillis() - lastActivity).isBetween(20_000L, 80_000L);
+    }
+
+    private void assertEachToldOnce(SsoSession sso, String... clientIds) {
+        for (String clientId : clientIds) {
+            assertToldOnce(sso, clientId);
+        }
+    }
+
+    private void assertToldOnce(SsoSession sso, String clientId) {
+        Delivery delivery = Deadline.await(DELIVERY, "a logout token for " + clientId,
+                () -> deliveries(sso, clientId).stream().findFirst().orElse(null), d -> d != null);
+        assertThat(delivery.valid()).as(delivery.error()).isTrue();
+        assertThat(delivery.sub()).isEqualTo(sso.userId());
+        // Give a duplicate the chance to arrive before counting.
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 1, "a possible duplicate");
+        assertThat(deliveries(sso, clientId)).as("logout tokens for %s", clientId).hasSize(1);
+    }
+
+    private List<Delivery> deliveries(SsoSession sso, String clientId) {
+        return receiver.deliveriesTo(clientId).stream().filter(d -> sso.sessionId().equals(d.sid())).toList();
+    }
+
+    private static String realmPath(String path) {
+        return "/admin/realms/" + REALM + path;
+    }
+}
