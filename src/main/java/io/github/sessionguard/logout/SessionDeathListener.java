@@ -36,22 +36,28 @@ final class SessionDeathListener implements EventListenerProvider {
             String[] parts = path.split("/");
             if (operation == OperationType.ACTION && parts.length == 3 && parts[2].equals("reset-password")) {
                 inOwnTransaction(event, (realm, deaths) -> endSessionsOfUser(realm, deaths, parts[1],
-                        EndReason.CREDENTIAL_CHANGED, false));
-            } else if (operation == OperationType.UPDATE && parts.length == 2) {
+                        EndReason.CREDENTIAL_CHANGED));
+            } else if (operation == OperationType.UPDATE && parts.length == 2 && isDisabled(event, parts[1])) {
                 inOwnTransaction(event, (realm, deaths) -> endSessionsOfUser(realm, deaths, parts[1],
-                        EndReason.USER_DISABLED, true));
+                        EndReason.USER_DISABLED));
             }
         } else if (operation == OperationType.ACTION && path.endsWith("logout-all")) {
             inOwnTransaction(event, (realm, deaths) -> deaths.realmSignedOut(realm));
         }
     }
 
-    private void endSessionsOfUser(RealmModel realm, SessionDeaths deaths, String userId, EndReason reason,
-            boolean onlyIfDisabled) {
+    private void endSessionsOfUser(RealmModel realm, SessionDeaths deaths, String userId, EndReason reason) {
         UserModel user = deaths.user(realm, userId);
-        if (user != null && (!onlyIfDisabled || !user.isEnabled())) {
+        if (user != null) {
             deaths.endSessionsOf(realm, user, reason);
         }
+    }
+
+    /** Read in the admin request's own transaction: the update that disabled the user is not committed yet. */
+    private boolean isDisabled(AdminEvent event, String userId) {
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        return user != null && !user.isEnabled();
     }
 
     private interface RealmWork {

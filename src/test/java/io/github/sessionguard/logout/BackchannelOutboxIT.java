@@ -33,12 +33,14 @@ class BackchannelOutboxIT {
     private static final String REALM = "outbox";
     private static final List<String> CLIENTS = List.of("app-a", "app-b", "app-c");
 
+    private KeycloakServer server;
     private AdminApi admin;
     private LogoutReceiver receiver;
     private OidcClient[] clients;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
         this.admin = admin;
         receiver = new LogoutReceiver(server, REALM);
         RealmFixture realm = new RealmFixture(REALM);
@@ -77,6 +79,11 @@ class BackchannelOutboxIT {
             assertThat(delivery.valid()).as(delivery.error()).isTrue();
             assertThat(delivery.sub()).isEqualTo(sso.userId());
         }
+        String metrics = Deadline.await(Duration.ofSeconds(30), "the deliveries to be counted",
+                () -> new io.github.sessionguard.testing.Http().get(server.managementUrl() + "/metrics", null).body(),
+                body -> body.matches("(?s).*session_guard_logout_delivered_total(\\{[^}]*})? [1-9].*"));
+        assertThat(metrics).contains("session_guard_logout_queue_depth")
+                .contains("session_guard_logout_delivery_latency_seconds");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.BrowserSession;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
@@ -119,6 +120,22 @@ class SessionDeathPathsIT {
     }
 
     @Test
+    void passwordUpdateSignsOutOtherDevices() {
+        SsoSession otherDevice = SsoSession.loginTo(mobile, web);
+        BrowserSession thisDevice = new BrowserSession();
+
+        HttpResult loginPage = thisDevice.visit(web.authorizationUrl(RealmFixture.REDIRECT_URI, "openid",
+                Map.of("kc_action", "UPDATE_PASSWORD")));
+        HttpResult updatePage = thisDevice.followWithinKeycloak(thisDevice.submitForm(loginPage.body(),
+                "kc-form-login", Map.of("username", USER, "password", PASSWORD, "credentialId", "")));
+        HttpResult updated = thisDevice.submitForm(updatePage.body(), "kc-passwd-update-form", Map.of(
+                "password-new", PASSWORD, "password-confirm", PASSWORD, "logout-sessions", "on"));
+
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(302);
+        assertEachToldOnce(otherDevice, "mobile", "web");
+    }
+
+    @Test
     void revokingTheMobileRefreshTokenEndsTheWholeSession() {
         SsoSession sso = SsoSession.loginTo(mobile, web);
 
@@ -126,7 +143,7 @@ class SessionDeathPathsIT {
 
         assertToldOnce(sso, "web");
         assertThat(web.refresh(sso.refreshToken("web")).status()).isEqualTo(400);
-        assertThat(admin.userSessions(REALM, USER)).isEmpty();
+        assertSessionGone(sso);
     }
 
     @Test
@@ -138,7 +155,7 @@ class SessionDeathPathsIT {
 
         assertThat(reset.status()).isEqualTo(204);
         assertEachToldOnce(sso, "mobile", "web");
-        assertThat(admin.userSessions(REALM, USER)).isEmpty();
+        assertSessionGone(sso);
     }
 
     @Test
@@ -195,6 +212,10 @@ class SessionDeathPathsIT {
 
         assertThat(delivery.valid()).as(delivery.error()).isTrue();
         assertThat(delivery.receivedAtMillis() - lastActivity).isBetween(20_000L, 80_000L);
+    }
+
+    private void assertSessionGone(SsoSession sso) {
+        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).doesNotContain(sso.sessionId());
     }
 
     private void assertEachToldOnce(SsoSession sso, String... clientIds) {

@@ -73,6 +73,37 @@ public final class BrowserSession {
         return outcome;
     }
 
+    /** Follows redirects as a browser would, until one leaves Keycloak (back to the client) or a page is shown. */
+    public HttpResult followWithinKeycloak(HttpResult result) {
+        HttpResult current = result;
+        for (int hops = 0; hops < 10 && (current.status() == 302 || current.status() == 303); hops++) {
+            String location = current.header("Location");
+            if (location == null || location.startsWith(RealmFixture.REDIRECT_URI)) {
+                return current;
+            }
+            current = visit(location);
+        }
+        return current;
+    }
+
+    /** Fills in and submits the form with the given id on a page this browser was shown. */
+    public HttpResult submitForm(String page, String formId, Map<String, String> fields) {
+        Matcher form = Pattern.compile("<form[^>]*id=\"" + Pattern.quote(formId) + "\"[^>]*>", Pattern.DOTALL)
+                .matcher(page);
+        if (!form.find()) {
+            throw new AssertionError("No form '" + formId + "' on the page: "
+                    + page.substring(0, Math.min(800, page.length())));
+        }
+        Matcher action = ACTION.matcher(form.group());
+        if (!action.find()) {
+            throw new AssertionError("Form '" + formId + "' has no action");
+        }
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.formBody(fields))));
+        return new HttpResult(response.statusCode(), response.body(), response.headers());
+    }
+
     /** Logs in through the form and returns the authorization code sent back to the client. */
     public String loginForCode(String authorizationUrl, String username, String password) {
         Outcome outcome = authorize(authorizationUrl);

@@ -31,15 +31,18 @@ public final class DistributionKeycloakServer implements KeycloakServer {
     private final int httpPort;
     private final int managementPort;
     private final ProcessBuilder launcher;
+    private final TestDatabase database;
     private final Thread shutdownHook;
     private Process process;
 
-    private DistributionKeycloakServer(Path home, Path log, int httpPort, int managementPort, ProcessBuilder launcher) {
+    private DistributionKeycloakServer(Path home, Path log, int httpPort, int managementPort, ProcessBuilder launcher,
+            TestDatabase database) {
         this.home = home;
         this.log = log;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
         this.launcher = launcher;
+        this.database = database;
         this.shutdownHook = new Thread(this::stopProcess, "stop-keycloak-" + httpPort);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -69,9 +72,9 @@ public final class DistributionKeycloakServer implements KeycloakServer {
                 "--hostname-strict=false",
                 "--health-enabled=true",
                 "--metrics-enabled=true",
-                "--db=dev-file",
-                "--db-url=jdbc:h2:file:" + home.resolve("data/h2/keycloakdb") + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE",
                 "--log-level=INFO,io.github.sessionguard:debug"));
+        TestDatabase database = TestDatabase.forServer(home, home.getFileName().toString());
+        command.addAll(database.serverOptions());
         command.addAll(extraOptions);
         Path log = home.resolve("keycloak.log");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -80,7 +83,8 @@ public final class DistributionKeycloakServer implements KeycloakServer {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", AdminApi.ADMIN_USER);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", AdminApi.ADMIN_PASSWORD);
-        DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, builder);
+        DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, builder,
+                database);
         server.launch();
         return server;
     }
@@ -142,6 +146,11 @@ public final class DistributionKeycloakServer implements KeycloakServer {
     public void close() {
         stopProcess();
         keepLogAndDeleteCopy();
+        try {
+            database.close();
+        } catch (RuntimeException e) {
+            System.err.println("Could not drop the test database: " + e.getMessage());
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {

@@ -47,7 +47,8 @@ public final class Http {
     }
 
     public HttpResult delete(String url, String bearer) {
-        return send(request(url, bearer).DELETE());
+        // Keycloak's account API answers only requests that accept JSON; other DELETEs don't mind.
+        return send(request(url, bearer).header("Accept", "application/json").DELETE());
     }
 
     public static String formBody(Map<String, String> form) {
