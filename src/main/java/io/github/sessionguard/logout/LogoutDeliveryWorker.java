@@ -40,6 +40,8 @@ final class LogoutDeliveryWorker {
     private final ExecutorService senders;
     private final HttpClient http;
     private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
+    /** Until the first poll succeeds the server is still starting (its schema may not exist yet): stay quiet. */
+    private volatile boolean polledOnce;
 
     LogoutDeliveryWorker(KeycloakSessionFactory sessionFactory, OutboxSettings settings) {
         this.sessionFactory = sessionFactory;
@@ -81,9 +83,12 @@ final class LogoutDeliveryWorker {
     private void pollSafely() {
         try {
             poll();
+            polledOnce = true;
         } catch (RuntimeException e) {
             // The database may be restarting; the next poll tries again and nothing claimed is lost.
-            LOG.warnf("Logout outbox poll failed, will retry: %s", e.getMessage());
+            if (polledOnce) {
+                LOG.warnf("Logout outbox poll failed, will retry: %s", e.getMessage());
+            }
             LOG.debug("Logout outbox poll failure", e);
         }
     }

@@ -31,6 +31,7 @@ public final class DistributionKeycloakServer implements KeycloakServer {
     private final int httpPort;
     private final int managementPort;
     private final ProcessBuilder launcher;
+    /** The database this server owns and drops on close; null when it shares one it doesn't own. */
     private final TestDatabase database;
     private final Thread shutdownHook;
     private Process process;
@@ -49,6 +50,16 @@ public final class DistributionKeycloakServer implements KeycloakServer {
 
     /** Copies the distribution, installs the provider and starts Keycloak in development mode; waits until ready. */
     public static DistributionKeycloakServer start(List<String> extraOptions) {
+        return start("start-dev", FreePorts.next(), null, extraOptions);
+    }
+
+    /**
+     * Starts Keycloak with the given command ({@code start-dev}, or {@code start} for production mode as a cluster
+     * node runs) on the given HTTP port. A database passed in belongs to the caller (a cluster shares one); with
+     * none, the server gets a database of its own and drops it when closed.
+     */
+    public static DistributionKeycloakServer start(String mode, int httpPort, TestDatabase sharedDatabase,
+            List<String> extraOptions) {
         Path distribution = Path.of(TestSettings.require("keycloak.dist.dir"));
         Path providerJar = Path.of(TestSettings.require("sessionguard.provider.jar"));
         Path workDir = Path.of(TestSettings.require("sessionguard.work.dir"));
@@ -59,21 +70,23 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         if (!Files.isRegularFile(providerJar)) {
             throw new IllegalStateException("No provider jar at " + providerJar + ": run 'mvn verify', which builds it");
         }
-        int httpPort = FreePorts.next();
         int managementPort = FreePorts.next();
         Path home = workDir.resolve("keycloak-" + httpPort);
         copyDistribution(distribution, home);
         copy(providerJar, home.resolve("providers").resolve(providerJar.getFileName()));
 
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), mode,
                 "--http-host=127.0.0.1",
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
-                "--hostname-strict=false",
                 "--health-enabled=true",
                 "--metrics-enabled=true",
                 "--log-level=INFO,io.github.sessionguard:debug"));
-        TestDatabase database = TestDatabase.forServer(home, home.getFileName().toString());
+        if (mode.equals("start-dev")) {
+            command.add("--hostname-strict=false");
+        }
+        TestDatabase database = sharedDatabase != null ? sharedDatabase
+                : TestDatabase.forServer(home, home.getFileName().toString());
         command.addAll(database.serverOptions());
         command.addAll(extraOptions);
         Path log = home.resolve("keycloak.log");
@@ -84,7 +97,7 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", AdminApi.ADMIN_USER);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", AdminApi.ADMIN_PASSWORD);
         DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, builder,
-                database);
+                sharedDatabase != null ? null : database);
         server.launch();
         return server;
     }
@@ -147,7 +160,9 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         stopProcess();
         keepLogAndDeleteCopy();
         try {
-            database.close();
+            if (database != null) {
+                database.close();
+            }
         } catch (RuntimeException e) {
             System.err.println("Could not drop the test database: " + e.getMessage());
         }

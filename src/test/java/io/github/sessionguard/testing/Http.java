@@ -62,7 +62,7 @@ public final class Http {
     }
 
     private static HttpRequest.Builder request(String url, String bearer) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120));
         if (bearer != null) {
             builder.header("Authorization", "Bearer " + bearer);
         }

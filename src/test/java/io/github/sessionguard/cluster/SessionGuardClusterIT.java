@@ -1,0 +1,196 @@
+package io.github.sessionguard.cluster;
+
+import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
+import static io.github.sessionguard.testing.RealmFixture.USER;
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Jwt;
+import io.github.sessionguard.testing.KeycloakCluster;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.LogoutReceiver.Delivery;
+import io.github.sessionguard.testing.LogoutReceiver.Reply;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Session Guard on a real two-node Keycloak cluster sharing one PostgreSQL database: reuse markers, tier deadlines,
+ * outbox claims and scans must hold across nodes, and a node killed outright must lose nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SessionGuardClusterIT {
+
+    private static final String REALM = "cluster";
+
+    private KeycloakCluster cluster;
+    private LogoutReceiver receiver;
+    private AdminApi adminA;
+    private OidcClient mobileA;
+    private OidcClient mobileB;
+
+    @BeforeAll
+    void startCluster() {
+        cluster = KeycloakCluster.start(2, List.of("--spi-session-guard-outbox--default--max-backoff-ms=5000"));
+        receiver = new LogoutReceiver(cluster.node(0), REALM);
+        adminA = new AdminApi(cluster.node(0));
+        RealmFixture realm = new RealmFixture(REALM);
+        withBackchannelLogout(realm.publicClient("mobile"), receiver);
+        withBackchannelLogout(realm.publicClient("idle-app"), receiver);
+        withBackchannelLogout(realm.publicClient("bulk-app"), receiver);
+        realm.tierProfile("high", Map.of("tier", "high"))
+                .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
+                .policyForClients("mobile-policy", "high", "mobile")
+                .policyForClients("idle-policy", "short-idle", "idle-app");
+        realm.create(adminA);
+        mobileA = OidcClient.publicClient(cluster.node(0), REALM, "mobile");
+        mobileB = OidcClient.publicClient(cluster.node(1), REALM, "mobile");
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aTokenRotatedOnNodeAAndReplayedOnNodeBEndsTheSessionOnBoth() {
+        String first = mobileA.login(USER, PASSWORD).get("refresh_token").asText();
+        String sessionId = Jwt.claims(first).get("sid").asText();
+        String newest = mobileA.refresh(first).json().get("refresh_token").asText();
+
+        HttpResult replay = mobileB.refresh(first);
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(mobileA.refresh(newest).status()).isEqualTo(400);
+        assertThat(mobileB.refresh(newest).status()).isEqualTo(400);
+        for (int node = 0; node < 2; node++) {
+            assertThat(new AdminApi(cluster.node(node)).userSessions(REALM, USER).findValuesAsText("id"))
+                    .doesNotContain(sessionId);
+        }
+        Deadline.await(Duration.ofSeconds(30), "the logout token for the replayed session",
+                () -> receiver.deliveriesTo("mobile").stream().anyMatch(d -> sessionId.equals(d.sid())));
+    }
+
+    @Test
+    @Order(2)
+    void twoParallelRefreshesOnTwoNodesGiveExactlyOneSuccess() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String token = mobileA.login(USER, PASSWORD).get("refresh_token").asText();
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Integer>> statuses = new ArrayList<>();
+                for (OidcClient node : List.of(mobileA, mobileB)) {
+                    statuses.add(pool.submit(() -> {
+                        start.await();
+                        return node.refresh(token).status();
+                    }));
+                }
+                start.countDown();
+                List<Integer> results = new ArrayList<>();
+                for (Future<Integer> status : statuses) {
+                    results.add(status.get());
+                }
+                assertThat(results).as("round %s", round).containsExactlyInAnyOrder(200, 400);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aTierDeadlineIsActedOnOnceForTheWholeCluster() {
+        String sessionId = Jwt.claims(OidcClient.publicClient(cluster.node(1), REALM, "idle-app")
+                .login(USER, PASSWORD).get("access_token").asText()).get("sid").asText();
+
+        Deadline.await(Duration.ofSeconds(80), "the idle deadline's logout token",
+                () -> receiver.deliveriesTo("idle-app").stream().anyMatch(d -> sessionId.equals(d.sid())));
+        // Both nodes run the scan on their own timer; give a second one the chance to act before counting.
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 20, "a second scan interval");
+
+        assertThat(receiver.deliveriesTo("idle-app").stream().filter(d -> sessionId.equals(d.sid()))).hasSize(1);
+    }
+
+    @Test
+    @Order(4)
+    void everyNotificationIsDeliveredByExactlyOneNode() {
+        int sessions = 100;
+        for (int i = 0; i < sessions; i++) {
+            OidcClient.publicClient(cluster.node(i % 2), REALM, "bulk-app").login(USER, PASSWORD);
+        }
+        String userId = adminA.userId(REALM, USER);
+
+        assertThat(adminA.post("/admin/realms/" + REALM + "/users/" + userId + "/logout", null).status())
+                .isEqualTo(204);
+
+        Deadline.await(Duration.ofSeconds(60), "a logout token for every session",
+                () -> distinctJtis("bulk-app").size() >= sessions);
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 3, "possible duplicates");
+        List<Delivery> deliveries = receiver.deliveriesTo("bulk-app");
+        assertThat(distinctJtis("bulk-app")).hasSize(sessions);
+        assertThat(deliveries).as("duplicates").hasSize(sessions);
+        assertThat(deliveries).allSatisfy(d -> assertThat(d.valid()).as(d.error()).isTrue());
+    }
+
+    @Test
+    @Order(5)
+    void nodeBDeliversEverythingNodeAHeldWhenAIsKilled() {
+        int sessions = 1_000;
+        receiver.behave("bulk-app", attempt -> new Reply(503, 0));
+        OidcClient bulkB = OidcClient.publicClient(cluster.node(1), REALM, "bulk-app");
+        Set<String> sessionIds = new HashSet<>();
+        for (int i = 0; i < sessions; i++) {
+            sessionIds.add(Jwt.claims(bulkB.login(USER, PASSWORD).get("access_token").asText()).get("sid").asText());
+        }
+        // Node A queues and starts delivering all of them, and is killed while they are pending.
+        String userId = adminA.userId(REALM, USER);
+        assertThat(adminA.post("/admin/realms/" + REALM + "/users/" + userId + "/logout", null).status())
+                .isEqualTo(204);
+        cluster.node(0).crash();
+        receiver.behave("bulk-app", attempt -> Reply.ok());
+
+        Deadline.await(Duration.ofSeconds(180), "node B to deliver all " + sessions + " notifications",
+                () -> acceptedSessions("bulk-app").containsAll(sessionIds));
+    }
+
+    private Set<String> distinctJtis(String clientId) {
+        Set<String> jtis = new HashSet<>();
+        receiver.deliveriesTo(clientId).forEach(d -> jtis.add(d.jti()));
+        return jtis;
+    }
+
+    private Set<String> acceptedSessions(String clientId) {
+        Set<String> sids = new HashSet<>();
+        receiver.deliveriesTo(clientId).stream().filter(Delivery::accepted).forEach(d -> sids.add(d.sid()));
+        return sids;
+    }
+}
