@@ -14,6 +14,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.PostgresServer;
 import io.github.sessionguard.testing.RealmFixture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ class SessionGuardClusterIT {
 
     private static final String REALM = "cluster";
 
+    private PostgresServer postgres;
     private KeycloakCluster cluster;
     private LogoutReceiver receiver;
     private AdminApi adminA;
@@ -52,13 +54,18 @@ class SessionGuardClusterIT {
 
     @BeforeAll
     void startCluster() {
-        cluster = KeycloakCluster.start(2, List.of("--spi-session-guard-outbox--default--max-backoff-ms=5000"));
+        // A PostgreSQL of the test's own, so that one test can restart it under the running cluster.
+        postgres = PostgresServer.start();
+        cluster = KeycloakCluster.start(2, postgres.hostAndPort(), List.of(
+                "--spi-session-guard-outbox--default--max-backoff-ms=5000",
+                "--spi-session-guard-outbox--default--max-attempts=100"));
         receiver = new LogoutReceiver(cluster.node(0), REALM);
         adminA = new AdminApi(cluster.node(0));
         RealmFixture realm = new RealmFixture(REALM);
         withBackchannelLogout(realm.publicClient("mobile"), receiver);
         withBackchannelLogout(realm.publicClient("idle-app"), receiver);
         withBackchannelLogout(realm.publicClient("bulk-app"), receiver);
+        withBackchannelLogout(realm.publicClient("resilient-app"), receiver);
         realm.tierProfile("high", Map.of("tier", "high"))
                 .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
                 .policyForClients("mobile-policy", "high", "mobile")
@@ -75,6 +82,9 @@ class SessionGuardClusterIT {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -163,6 +173,38 @@ class SessionGuardClusterIT {
 
     @Test
     @Order(5)
+    void postgresRestartingMidRunLosesNothingAndNoNodeNeedsARestart() {
+        receiver.behave("resilient-app", attempt -> new Reply(503, 0));
+        Set<String> sessionIds = loginAndSignOut(20);
+
+        postgres.restart();
+        receiver.behave("resilient-app", attempt -> Reply.ok());
+
+        Deadline.await(Duration.ofSeconds(120), "delivery to resume after the database restart",
+                () -> acceptedSessions("resilient-app").containsAll(sessionIds));
+        for (int node = 0; node < 2; node++) {
+            assertThat(OidcClient.publicClient(cluster.node(node), REALM, "mobile").passwordGrant(USER, PASSWORD, null)
+                    .status()).as("node %s after the database restart", node).isEqualTo(200);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aRelyingPartyDownForTwoMinutesGetsEverythingOnceItIsBack() {
+        receiver.behave("resilient-app", attempt -> Reply.ok());
+        receiver.goDown();
+        long downSince = System.currentTimeMillis() / 1000;
+        Set<String> sessionIds = loginAndSignOut(20);
+
+        Deadline.awaitEpochSecondPassed(downSince + 120, "two minutes of downtime");
+        receiver.comeBack();
+
+        Deadline.await(Duration.ofSeconds(60), "everything queued while the relying party was down",
+                () -> acceptedSessions("resilient-app").containsAll(sessionIds));
+    }
+
+    @Test
+    @Order(7)
     void nodeBDeliversEverythingNodeAHeldWhenAIsKilled() {
         int sessions = 1_000;
         receiver.behave("bulk-app", attempt -> new Reply(503, 0));
@@ -180,6 +222,18 @@ class SessionGuardClusterIT {
 
         Deadline.await(Duration.ofSeconds(180), "node B to deliver all " + sessions + " notifications",
                 () -> acceptedSessions("bulk-app").containsAll(sessionIds));
+    }
+
+    /** Sessions of resilient-app on both nodes, then one admin sign-out of the user: their notifications queue up. */
+    private Set<String> loginAndSignOut(int sessions) {
+        Set<String> sessionIds = new HashSet<>();
+        for (int i = 0; i < sessions; i++) {
+            sessionIds.add(Jwt.claims(OidcClient.publicClient(cluster.node(i % 2), REALM, "resilient-app")
+                    .login(USER, PASSWORD).get("access_token").asText()).get("sid").asText());
+        }
+        assertThat(adminA.post("/admin/realms/" + REALM + "/users/" + adminA.userId(REALM, USER) + "/logout", null)
+                .status()).isEqualTo(204);
+        return sessionIds;
     }
 
     private Set<String> distinctJtis(String clientId) {

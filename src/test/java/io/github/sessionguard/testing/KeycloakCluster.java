@@ -17,9 +17,16 @@ public final class KeycloakCluster implements AutoCloseable {
         this.database = database;
     }
 
+    /** Nodes on the machine's PostgreSQL (see {@link TestDatabase.Postgres}). */
     public static KeycloakCluster start(int size, List<String> extraOptions) {
+        return start(size, TestSettings.get("sessionguard.it.postgres", "127.0.0.1:5432"), extraOptions);
+    }
+
+    /** Nodes on the PostgreSQL server at the given address, in a database created for them. */
+    public static KeycloakCluster start(int size, String postgresHostAndPort, List<String> extraOptions) {
         int firstHttpPort = FreePorts.next();
-        KeycloakCluster cluster = new KeycloakCluster(TestDatabase.Postgres.create("cluster_" + firstHttpPort));
+        KeycloakCluster cluster = new KeycloakCluster(
+                TestDatabase.Postgres.create(postgresHostAndPort, "cluster_" + firstHttpPort));
         try {
             for (int i = 0; i < size; i++) {
                 int httpPort = i == 0 ? firstHttpPort : FreePorts.next();

@@ -54,7 +54,8 @@ public final class LogoutReceiver implements AutoCloseable {
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> requestCounts =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final HttpServer server;
+    private HttpServer server;
+    private int port;
     private final String issuer;
     private final JWKSource<SecurityContext> keys;
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
@@ -64,18 +65,37 @@ public final class LogoutReceiver implements AutoCloseable {
         try {
             this.keys = JWKSourceBuilder.create(URI.create(issuer + "/protocol/openid-connect/certs").toURL())
                     .retrying(true).build();
-            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        listen(0);
+    }
+
+    private void listen(int requestedPort) {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", requestedPort), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server.createContext("/logout/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
+        port = server.getAddress().getPort();
+    }
+
+    /** The relying party goes down: its port refuses connections until {@link #comeBack()}. */
+    public void goDown() {
+        server.stop(0);
+    }
+
+    /** The relying party is back, on the same port. */
+    public void comeBack() {
+        listen(port);
     }
 
     /** The URL to configure as the client's back-channel logout URL. */
     public String urlFor(String clientId) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/logout/" + clientId;
+        return "http://127.0.0.1:" + port + "/logout/" + clientId;
     }
 
     /**

@@ -52,7 +52,10 @@ public interface TestDatabase extends AutoCloseable {
         }
 
         public static Postgres create(String name) {
-            String hostAndPort = TestSettings.get("sessionguard.it.postgres", "127.0.0.1:5432");
+            return create(TestSettings.get("sessionguard.it.postgres", "127.0.0.1:5432"), name);
+        }
+
+        public static Postgres create(String hostAndPort, String name) {
             String database = "sg_it_" + name.replaceAll("[^a-zA-Z0-9]", "_").toLowerCase();
             Postgres postgres = new Postgres(hostAndPort, database);
             postgres.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
