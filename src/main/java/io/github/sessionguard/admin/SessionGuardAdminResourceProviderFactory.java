@@ -1,8 +1,7 @@
 package io.github.sessionguard.admin;
 
-import org.keycloak.Config;
+import io.github.sessionguard.StatelessProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
@@ -14,7 +13,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * caller before this runs; the resource checks what the caller may see.
  */
 public final class SessionGuardAdminResourceProviderFactory
-        implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+        implements AdminRealmResourceProviderFactory,
+        StatelessProviderFactory<AdminRealmResourceProvider>, AdminRealmResourceProvider {
 
     public static final String PROVIDER_ID = "session-guard";
 
@@ -30,19 +30,12 @@ public final class SessionGuardAdminResourceProviderFactory
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    /** Declared here because this class inherits close() from two interfaces. */
+    @Override
+    public void close() {
     }
 }

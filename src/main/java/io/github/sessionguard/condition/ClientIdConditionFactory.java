@@ -1,9 +1,8 @@
 package io.github.sessionguard.condition;
 
+import io.github.sessionguard.StatelessProviderFactory;
 import java.util.List;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvider;
 import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProviderFactory;
@@ -12,7 +11,8 @@ import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvide
  * Registers the {@code client-id} client-policy condition, so an administrator can put named clients in a session
  * tier by picking them, without first tagging them with roles or attributes.
  */
-public final class ClientIdConditionFactory implements ClientPolicyConditionProviderFactory {
+public final class ClientIdConditionFactory implements ClientPolicyConditionProviderFactory,
+        StatelessProviderFactory<ClientPolicyConditionProvider> {
 
     public static final String PROVIDER_ID = "client-id";
     public static final String CLIENTS = "clients";
@@ -24,18 +24,6 @@ public final class ClientIdConditionFactory implements ClientPolicyConditionProv
     @Override
     public ClientPolicyConditionProvider<?> create(KeycloakSession session) {
         return new ClientIdCondition(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

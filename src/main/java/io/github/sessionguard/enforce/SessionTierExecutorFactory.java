@@ -1,13 +1,12 @@
 package io.github.sessionguard.enforce;
 
+import io.github.sessionguard.StatelessProviderFactory;
 import io.github.sessionguard.tier.Tier;
 import io.github.sessionguard.tier.TierSetting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
@@ -16,7 +15,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderF
  * Registers the {@code session-tier} client-policy executor: the admin console's form for putting clients into a
  * security tier (Realm settings, Client policies, Profiles) and the factory of the executor that enforces it.
  */
-public final class SessionTierExecutorFactory implements ClientPolicyExecutorProviderFactory {
+public final class SessionTierExecutorFactory implements ClientPolicyExecutorProviderFactory,
+        StatelessProviderFactory<ClientPolicyExecutorProvider> {
 
     public static final String PROVIDER_ID = "session-tier";
 
@@ -25,18 +25,6 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new SessionTierExecutor(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

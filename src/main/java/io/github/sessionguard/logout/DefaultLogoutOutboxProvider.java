@@ -10,8 +10,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
-import org.keycloak.services.Urls;
 
 final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
 
@@ -36,7 +34,7 @@ final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
     public void enqueue(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession, String reason) {
         RealmModel realm = userSession.getRealm();
         queue(realm, clientSession.getClient(), userSession.getUser().getId(), userSession.getId(),
-                issuer(realm, clientSession), reason);
+                SessionLookup.issuer(session, realm, clientSession), reason);
         new SessionParticipants(session).forget(userSession.getId(), clientSession.getClient().getId(),
                 userSession.isOffline());
     }
@@ -95,15 +93,6 @@ final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
         row.setClaimedUntil(null);
         wakeWorkerAfterCommit();
         return Optional.of(row);
-    }
-
-    /** The issuer the client's tokens carry: recorded at login, as Keycloak's own sender uses it. */
-    String issuer(RealmModel realm, AuthenticatedClientSessionModel clientSession) {
-        String issuer = clientSession.getNote(OIDCLoginProtocol.ISSUER);
-        if (issuer == null && session.getContext().getUri() != null) {
-            issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
-        }
-        return issuer;
     }
 
     private void wakeWorkerAfterCommit() {

@@ -94,17 +94,17 @@ final class LogoutDeliveryWorker {
     }
 
     private void poll() {
-        int free = slots.availablePermits();
         long now = System.currentTimeMillis();
         List<LogoutNotificationEntity> claimed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
                 session -> {
                     LogoutOutbox outbox = new LogoutOutbox(session);
-                    List<LogoutNotificationEntity> rows = free == 0 ? List.of()
-                            : outbox.claimDue(now, Math.min(free, settings.batchSize()),
-                                    now + settings.claimLease().toMillis());
+                    List<LogoutNotificationEntity> rows = outbox.claimDue(now, settings.batchSize(),
+                            now + settings.claimLease().toMillis());
                     metrics.queueDepth(outbox.pendingCount());
                     return rows;
                 });
+        // The poller waits here for free slots, so a full batch is worked off at the pool's pace; the lease is long
+        // enough for a batch even against slow relying parties.
         for (LogoutNotificationEntity notification : claimed) {
             slots.acquireUninterruptibly();
             try {

@@ -48,7 +48,7 @@ final class ParticipantRecorder implements TokenPostProcessor {
         participant.setOffline(userSession.isOffline());
         participant.setClientUuid(client.getId());
         participant.setUserId(userSession.getUser().getId());
-        participant.setIssuer(((DefaultLogoutOutboxProvider) outbox).issuer(userSession.getRealm(), clientSession));
+        participant.setIssuer(SessionLookup.issuer(session, userSession.getRealm(), clientSession));
         if (tier != null) {
             participant.setTierIdleSeconds(tier.idleTimeout());
             participant.setTierMaxDeadline(authTime(userSession) + tier.maxLifespan());

@@ -1,8 +1,6 @@
 package io.github.sessionguard.logout;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.token.TokenPostProcessor;
 import org.keycloak.protocol.oidc.token.TokenPostProcessorFactory;
 
@@ -14,18 +12,6 @@ public final class ParticipantRecorderFactory implements TokenPostProcessorFacto
     @Override
     public TokenPostProcessor create(KeycloakSession session) {
         return new ParticipantRecorder(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

@@ -5,9 +5,6 @@ import io.github.sessionguard.tier.TierPolicy;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
-import org.keycloak.events.Details;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -63,7 +60,7 @@ final class SessionDeaths {
                     userSession.getAuthenticatedClientSessions().values()
                             .forEach(clientSession -> outbox.enqueue(userSession, clientSession,
                                     EndReason.USER_DELETED.detail()));
-                    logoutEvent(realm, user.getId(), userSession.getId(), null, EndReason.USER_DELETED);
+                    LogoutEvents.record(session, realm, user.getId(), userSession.getId(), null, EndReason.USER_DELETED);
                 });
     }
 
@@ -81,7 +78,7 @@ final class SessionDeaths {
         if (outbox != null && client != null) {
             outbox.enqueueForEndedSession(realm, client, participant.getUserId(), participant.getUserSessionId(),
                     participant.getIssuer(), reason.detail());
-            logoutEvent(realm, participant.getUserId(), participant.getUserSessionId(), client.getClientId(), reason);
+            LogoutEvents.record(session, realm, participant.getUserId(), participant.getUserSessionId(), client.getClientId(), reason);
         }
         new SessionParticipants(session).forget(participant);
     }
@@ -97,7 +94,7 @@ final class SessionDeaths {
             outbox.enqueue(userSession, clientSession, reason.detail());
         }
         clientSession.detachFromUserSession();
-        logoutEvent(realm, userSession.getUser().getId(), userSession.getId(), clientId, reason);
+        LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), clientId, reason);
     }
 
     private boolean tierAsksToEnd(RealmModel realm, UserSessionModel userSession) {
@@ -107,18 +104,6 @@ final class SessionDeaths {
                 .distinct()
                 .map(client -> resolver.resolve(realm, client).policy())
                 .anyMatch(policy -> policy.map(TierPolicy::endSessionsOnCredentialChange).orElse(false));
-    }
-
-    private void logoutEvent(RealmModel realm, String userId, String userSessionId, String clientId,
-            EndReason reason) {
-        var connection = session.getContext().getConnection();
-        EventBuilder event = (connection == null ? new EventBuilder(realm, session)
-                : new EventBuilder(realm, session, connection))
-                .event(EventType.LOGOUT).user(userId).session(userSessionId).detail(Details.REASON, reason.detail());
-        if (clientId != null) {
-            event.client(clientId);
-        }
-        event.success();
     }
 
     private LogoutOutboxProvider outbox() {

@@ -1,14 +1,14 @@
 package io.github.sessionguard.logout;
 
+import io.github.sessionguard.StatelessProviderFactory;
 import java.util.List;
-import org.keycloak.Config;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 /** Adds Session Guard's table to Keycloak's own database, created and migrated by its Liquibase changelog. */
-public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProviderFactory, JpaEntityProvider {
+public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProviderFactory,
+        StatelessProviderFactory<JpaEntityProvider>, JpaEntityProvider {
 
     public static final String PROVIDER_ID = "session-guard";
 
@@ -33,19 +33,12 @@ public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProv
     }
 
     @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
     public String getId() {
         return PROVIDER_ID;
+    }
+
+    /** Declared here because this class inherits close() from two interfaces. */
+    @Override
+    public void close() {
     }
 }

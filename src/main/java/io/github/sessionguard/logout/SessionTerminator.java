@@ -2,9 +2,6 @@ package io.github.sessionguard.logout;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.ClientConnection;
-import org.keycloak.events.Details;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
@@ -36,9 +33,7 @@ public final class SessionTerminator {
         var headers = session.getContext().getRequestHeaders();
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), ending -> {
             RealmModel realm = ending.getContext().getRealm();
-            UserSessionModel userSession = offline
-                    ? ending.sessions().getOfflineUserSession(realm, userSessionId)
-                    : ending.sessions().getUserSession(realm, userSessionId);
+            UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
             if (userSession == null) {
                 LOG.debugf("Session %s of realm %s already ended; nothing to do for %s", userSessionId,
                         realm.getName(), reason.detail());
@@ -48,10 +43,7 @@ public final class SessionTerminator {
                     userSession.getUser().getUsername(), realm.getName(), reason.detail());
             ending.setAttribute(EndReason.SESSION_ATTRIBUTE, reason.detail());
             AuthenticationManager.backchannelLogout(ending, realm, userSession, uri, connection, headers, true);
-            new EventBuilder(realm, ending, connection).event(EventType.LOGOUT)
-                    .user(userSession.getUser()).session(userSession.getId())
-                    .detail(Details.REASON, reason.detail())
-                    .success();
+            LogoutEvents.record(ending, realm, userSession.getUser().getId(), userSession.getId(), null, reason);
         });
     }
 }

@@ -1,6 +1,7 @@
 package io.github.sessionguard.rotation;
 
 import io.github.sessionguard.logout.EndReason;
+import io.github.sessionguard.logout.SessionLookup;
 import io.github.sessionguard.logout.SessionTerminator;
 import io.github.sessionguard.tier.ConfiguredTier;
 import org.jboss.logging.Logger;
@@ -128,8 +129,7 @@ public final class RefreshTokenRotation {
         String clientUuid = clientSession.getClient().getId();
         KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), detaching -> {
             RealmModel realm = detaching.getContext().getRealm();
-            UserSessionModel current = offline ? detaching.sessions().getOfflineUserSession(realm, userSessionId)
-                    : detaching.sessions().getUserSession(realm, userSessionId);
+            UserSessionModel current = SessionLookup.userSession(detaching, realm, userSessionId, offline);
             AuthenticatedClientSessionModel part = current == null ? null
                     : current.getAuthenticatedClientSessionByClient(clientUuid);
             if (part != null) {

@@ -17,12 +17,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A tier's timeouts hold on the real server, with short values so the test can watch them pass: idle 20 s, access
  * 10 s, max 40 s. A client outside every tier in the same realm keeps Keycloak's stock behaviour.
  */
 @KeycloakIntegrationTest
+@Execution(ExecutionMode.CONCURRENT) // each test waits for its own clock; none touches another's sessions
 class TierEnforcementIT {
 
     private static final String REALM = "tier-enforcement";

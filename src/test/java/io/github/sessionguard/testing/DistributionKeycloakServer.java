@@ -89,6 +89,8 @@ public final class DistributionKeycloakServer implements KeycloakServer {
                 : TestDatabase.forServer(home, home.getFileName().toString());
         command.addAll(database.serverOptions());
         command.addAll(extraOptions);
+        Path augmented = workDir.resolve("augmented").resolve(buildKey(mode, command));
+        reuseAugmentation(augmented, home);
         Path log = home.resolve("keycloak.log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
@@ -99,7 +101,33 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, builder,
                 sharedDatabase != null ? null : database);
         server.launch();
+        keepAugmentation(home, augmented);
         return server;
+    }
+
+    /**
+     * Keycloak re-augments (about half a minute) whenever its build options differ from the distribution's. Servers
+     * of a run with the same build options reuse the first one's result; should anything differ after all, Keycloak
+     * notices and builds again, so this only ever saves time.
+     */
+    private static String buildKey(String mode, List<String> command) {
+        String database = command.stream().filter(option -> option.startsWith("--db=")).findFirst().orElse("--db=");
+        String cache = command.stream().filter(option -> option.startsWith("--cache=")).findFirst().orElse("");
+        return (mode + database + cache).replaceAll("[^a-zA-Z0-9]", "-");
+    }
+
+    private static void reuseAugmentation(Path augmented, Path home) {
+        if (Files.isDirectory(augmented)) {
+            Path target = home.resolve("lib/quarkus");
+            deleteRecursively(target);
+            copyDistribution(augmented, target);
+        }
+    }
+
+    private static void keepAugmentation(Path home, Path augmented) {
+        if (!Files.isDirectory(augmented)) {
+            copyDistribution(home.resolve("lib/quarkus"), augmented);
+        }
     }
 
     /** Starts (or starts again, on the same database and ports) and waits until ready; stops it if that fails. */

@@ -1,0 +1,314 @@
+package io.github.sessionguard.benchmark;
+
+import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
+import static io.github.sessionguard.testing.RealmFixture.USER;
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.DistributionKeycloakServer;
+import io.github.sessionguard.testing.Http;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Jwt;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.LogoutReceiver.Reply;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.SsoSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's scenarios against the real server, with real HTTP: A refresh overhead, B logout under slow relying
+ * parties, C mass delivery, D expiry-scan cost. Every figure is a ratio or rate measured in one run on one machine.
+ */
+final class BenchmarkRunner {
+
+    private final KeycloakServer server;
+    private final AdminApi admin;
+    private final BenchmarkScale scale;
+    private final BenchmarkReport report;
+
+    BenchmarkRunner(KeycloakServer server, BenchmarkScale scale) {
+        this.server = server;
+        this.admin = new AdminApi(server);
+        this.scale = scale;
+        this.report = new BenchmarkReport(scale.name());
+    }
+
+    BenchmarkReport run() throws Exception {
+        refreshOverhead();
+        logoutUnderSlowRelyingParties();
+        massDelivery();
+        expiryScanCost();
+        return report;
+    }
+
+    // A. Refresh overhead: three clients, interleaved segments, after a warm-up.
+    private void refreshOverhead() throws Exception {
+        RealmFixture realm = new RealmFixture("bench-refresh");
+        realm.publicClient("outside");
+        realm.publicClient("high");
+        realm.tierProfile("high", Map.of("tier", "high")).policyForClients("high-policy", "high", "high");
+        realm.create(admin);
+        RealmFixture stockRealm = new RealmFixture("bench-refresh-stock").set("revokeRefreshToken", true)
+                .set("refreshTokenMaxReuse", 0);
+        stockRealm.publicClient("stock");
+        stockRealm.create(admin);
+        try {
+            List<OidcClient> clients = List.of(OidcClient.publicClient(server, "bench-refresh", "outside"),
+                    OidcClient.publicClient(server, "bench-refresh", "high"),
+                    OidcClient.publicClient(server, "bench-refresh-stock", "stock"));
+            List<Stats> stats = List.of(new Stats(), new Stats(), new Stats());
+            ExecutorService pool = Executors.newFixedThreadPool(scale.refreshWorkers());
+            try {
+                List<String[]> chains = new ArrayList<>();
+                for (int worker = 0; worker < scale.refreshWorkers(); worker++) {
+                    String[] chain = new String[clients.size()];
+                    for (int c = 0; c < clients.size(); c++) {
+                        chain[c] = clients.get(c).login(USER, PASSWORD).get("refresh_token").asText();
+                    }
+                    chains.add(chain);
+                }
+                for (int c = 0; c < clients.size(); c++) {
+                    segment(pool, clients.get(c), c, chains, scale.refreshWarmupPerWorker(), null);
+                }
+                for (int round = 0; round < scale.refreshRounds(); round++) {
+                    for (int c = 0; c < clients.size(); c++) {
+                        segment(pool, clients.get(c), c, chains, scale.refreshPerSegment(), stats.get(c));
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            String[] names = {"outside every tier", "tier high (rotation)", "stock Revoke Refresh Token"};
+            for (int c = 0; c < names.length; c++) {
+                report.info("A refresh", names[c] + ": throughput, p50, p99", String.format(java.util.Locale.ROOT,
+                        "%.0f/s, %.1f ms, %.1f ms", stats.get(c).perSecond(), stats.get(c).percentileMillis(50),
+                        stats.get(c).percentileMillis(99)));
+            }
+            double throughputRatio = stats.get(1).perSecond() / stats.get(0).perSecond();
+            double p99Ratio = stats.get(1).percentileMillis(99) / stats.get(0).percentileMillis(99);
+            report.target("A refresh", "tier high / outside: throughput", throughputRatio, "%.2fx", ">= 0.95x",
+                    throughputRatio >= 0.95);
+            report.target("A refresh", "tier high / outside: p99", p99Ratio, "%.2fx", "<= 1.10x", p99Ratio <= 1.10);
+            report.info("A refresh", "stock rotation / outside: throughput, p99", String.format(java.util.Locale.ROOT,
+                    "%.2fx, %.2fx", stats.get(2).perSecond() / stats.get(0).perSecond(),
+                    stats.get(2).percentileMillis(99) / stats.get(0).percentileMillis(99)));
+        } finally {
+            admin.deleteRealm("bench-refresh");
+            admin.deleteRealm("bench-refresh-stock");
+        }
+    }
+
+    /** Every worker refreshes its own chain {@code count} times; the segment's wall time counts for throughput. */
+    private static void segment(ExecutorService pool, OidcClient client, int clientIndex, List<String[]> chains,
+            int count, Stats stats) throws Exception {
+        long start = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (String[] chain : chains) {
+            running.add(pool.submit(() -> {
+                for (int i = 0; i < count; i++) {
+                    long begin = System.nanoTime();
+                    HttpResult result = client.refresh(chain[clientIndex]);
+                    long took = System.nanoTime() - begin;
+                    if (result.status() != 200) {
+                        throw new IllegalStateException("Refresh failed for " + client.clientId() + ": " + result);
+                    }
+                    chain[clientIndex] = result.json().get("refresh_token").asText();
+                    if (stats != null) {
+                        stats.add(took);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : running) {
+            future.get();
+        }
+        if (stats != null) {
+            stats.addWall(System.nanoTime() - start);
+        }
+    }
+
+    // B. RP-initiated logout with 1, 3 and 10 relying parties that each take 2 s.
+    private void logoutUnderSlowRelyingParties() {
+        measureLogoutsInto(report, "outbox", scale.logoutRepetitions());
+        if (scale.compareWithStockSender()) {
+            try (DistributionKeycloakServer stock = DistributionKeycloakServer.start(
+                    List.of("--spi-session-guard-outbox--default--enabled=false"))) {
+                new BenchmarkRunner(stock, scale).measureLogoutsInto(report, "stock sender",
+                        scale.stockLogoutRepetitions());
+            }
+        }
+    }
+
+    private void measureLogoutsInto(BenchmarkReport into, String sender, int repetitions) {
+        String realmName = "bench-logout";
+        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
+            RealmFixture realm = new RealmFixture(realmName);
+            List<OidcClient> clients = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                String clientId = "rp-" + i;
+                withBackchannelLogout(realm.confidentialClient(clientId, clientId + "-secret"), receiver);
+                clients.add(new OidcClient(server, realmName, clientId, clientId + "-secret"));
+                receiver.behave(clientId, attempt -> new Reply(200, 2_000));
+            }
+            realm.create(admin);
+            try {
+                for (int parties : new int[] {1, 3, 10}) {
+                    Stats latency = new Stats();
+                    Stats lastToken = new Stats();
+                    for (int rep = 0; rep < repetitions; rep++) {
+                        SsoSession sso = SsoSession.loginTo(clients.subList(0, parties).toArray(OidcClient[]::new));
+                        long start = System.currentTimeMillis();
+                        long begin = System.nanoTime();
+                        HttpResult logout = clients.get(0).logout(sso.refreshToken("rp-1"));
+                        latency.add(System.nanoTime() - begin);
+                        if (logout.status() != 204) {
+                            throw new IllegalStateException("Logout failed: " + logout);
+                        }
+                        String sid = sso.sessionId();
+                        Deadline.await(Duration.ofSeconds(120), "every logout token of the session",
+                                () -> receiver.deliveries().stream().filter(d -> sid.equals(d.sid())).count() >= parties);
+                        long last = receiver.deliveries().stream().filter(d -> sid.equals(d.sid()))
+                                .mapToLong(LogoutReceiver.Delivery::receivedAtMillis).max().orElseThrow();
+                        lastToken.add((last - start) * 1_000_000L);
+                    }
+                    String measure = parties + " slow RP" + (parties > 1 ? "s" : "") + ", " + sender;
+                    if (sender.equals("outbox")) {
+                        into.target("B logout", measure + ": logout p95", latency.percentileMillis(95), "%.0f ms",
+                                "< 100 ms", latency.percentileMillis(95) < 100);
+                        into.target("B logout", measure + ": last token after", lastToken.maxMillis(), "%.0f ms",
+                                "<= 3000 ms", lastToken.maxMillis() <= 3_000);
+                    } else {
+                        into.info("B logout", measure + ": logout p95, last token after", String.format(
+                                java.util.Locale.ROOT, "%.0f ms, %.0f ms", latency.percentileMillis(95),
+                                lastToken.maxMillis()));
+                    }
+                }
+            } finally {
+                admin.deleteRealm(realmName);
+            }
+        }
+    }
+
+    // C. Mass delivery: one user's many sessions ended at once, delivered to a fast receiver.
+    private void massDelivery() throws Exception {
+        String realmName = "bench-mass";
+        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
+            RealmFixture realm = new RealmFixture(realmName);
+            withBackchannelLogout(realm.publicClient("mass-app"), receiver);
+            realm.create(admin);
+            try {
+                OidcClient app = OidcClient.publicClient(server, realmName, "mass-app");
+                Set<String> sessions = loginMany(app, scale.massSessions());
+                long start = System.currentTimeMillis();
+                HttpResult signOut = admin.post("/admin/realms/" + realmName + "/users/"
+                        + admin.userId(realmName, USER) + "/logout", null);
+                long requestMillis = System.currentTimeMillis() - start;
+                if (signOut.status() != 204) {
+                    throw new IllegalStateException("Sign-out failed: " + signOut);
+                }
+                Deadline.await(Duration.ofMinutes(10), "every logout token", () -> delivered(receiver).size()
+                        >= sessions.size());
+                long allDeliveredMillis = receiver.deliveries().stream()
+                        .mapToLong(LogoutReceiver.Delivery::receivedAtMillis).max().orElseThrow() - start;
+                double rate = sessions.size() / (allDeliveredMillis / 1000.0);
+                report.info("C mass delivery", sessions.size() + " sessions: admin sign-out request took",
+                        requestMillis + " ms");
+                report.info("C mass delivery", "all delivered after", allDeliveredMillis + " ms");
+                report.target("C mass delivery", "logout tokens per second", rate, "%.0f/s", ">= 500/s",
+                        rate >= 500);
+            } finally {
+                admin.deleteRealm(realmName);
+            }
+        }
+    }
+
+    // D. Expiry scan cost with few versus many live sessions, the same sessions expiring in both.
+    private void expiryScanCost() throws Exception {
+        double small = scanSeconds(scale.scanSmallLive());
+        double large = scanSeconds(scale.scanLargeLive());
+        report.info("D expiry scan", "mean scan time with " + scale.scanSmallLive() + " live sessions",
+                String.format(java.util.Locale.ROOT, "%.1f ms", small * 1000));
+        report.info("D expiry scan", "mean scan time with " + scale.scanLargeLive() + " live sessions",
+                String.format(java.util.Locale.ROOT, "%.1f ms", large * 1000));
+        report.target("D expiry scan", "large / small", large / small, "%.2fx", "<= 2x", large / small <= 2);
+    }
+
+    /** Live sessions (long tier) plus expiring ones (20 s idle); the mean scan time once the expiring ones are told. */
+    private double scanSeconds(int live) throws Exception {
+        String realmName = "bench-scan-" + live;
+        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
+            RealmFixture realm = new RealmFixture(realmName);
+            withBackchannelLogout(realm.publicClient("live-app"), receiver);
+            withBackchannelLogout(realm.publicClient("expiring-app"), receiver);
+            realm.tierProfile("short", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
+                    .policyForClients("short-policy", "short", "expiring-app");
+            realm.create(admin);
+            try {
+                loginMany(OidcClient.publicClient(server, realmName, "live-app"), live);
+                double[] before = scanTimer();
+                Set<String> expiring = loginMany(OidcClient.publicClient(server, realmName, "expiring-app"),
+                        scale.scanExpiring());
+                Deadline.await(Duration.ofSeconds(120), "the expiring sessions' logout tokens",
+                        () -> delivered(receiver).containsAll(expiring));
+                double[] after = scanTimer();
+                double scans = after[0] - before[0];
+                return scans == 0 ? Double.NaN : (after[1] - before[1]) / scans;
+            } finally {
+                admin.deleteRealm(realmName);
+            }
+        }
+    }
+
+    /** {count, total seconds} of the expiry-scan timer at /metrics. */
+    private double[] scanTimer() {
+        String metrics = new Http().get(server.managementUrl() + "/metrics", null).body();
+        return new double[] {metric(metrics, "session_guard_expiry_scan_seconds_count"),
+                metric(metrics, "session_guard_expiry_scan_seconds_sum")};
+    }
+
+    private static double metric(String metrics, String name) {
+        Matcher matcher = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(metrics);
+        return matcher.find() ? Double.parseDouble(matcher.group(2)) : 0;
+    }
+
+    private static Set<String> loginMany(OidcClient client, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> sessions = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                sessions.add(pool.submit(() -> {
+                    JsonNode tokens = client.login(USER, PASSWORD);
+                    return Jwt.claims(tokens.get("access_token").asText()).get("sid").asText();
+                }));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<String> session : sessions) {
+                ids.add(session.get());
+            }
+            return ids;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Set<String> delivered(LogoutReceiver receiver) {
+        Set<String> sids = new HashSet<>();
+        receiver.deliveries().forEach(d -> sids.add(d.sid()));
+        return sids;
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.sessionguard.benchmark;
+
+/**
+ * How big a benchmark run is. {@code full} is the run whose table goes to docs/benchmarks.md; {@code smoke} runs the
+ * same code with a few hundred requests in the test suite, so that the benchmark keeps working, and judges nothing.
+ */
+record BenchmarkScale(
+        String name,
+        int refreshWorkers,
+        int refreshWarmupPerWorker,
+        int refreshRounds,
+        int refreshPerSegment,
+        int logoutRepetitions,
+        int stockLogoutRepetitions,
+        boolean compareWithStockSender,
+        int massSessions,
+        int scanSmallLive,
+        int scanLargeLive,
+        int scanExpiring) {
+
+    static BenchmarkScale smoke() {
+        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 20, 60, 5);
+    }
+
+    static BenchmarkScale full() {
+        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 100_000, 100);
+    }
+
+    static BenchmarkScale fromSystemProperty() {
+        return "full".equals(System.getProperty("sessionguard.benchmark.scale")) ? full() : smoke();
+    }
+}
