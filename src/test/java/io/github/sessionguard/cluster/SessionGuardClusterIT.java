@@ -206,21 +206,24 @@ class SessionGuardClusterIT {
     @Test
     @Order(7)
     void nodeBDeliversEverythingNodeAHeldWhenAIsKilled() {
+        // Here node A is the second node: it takes the logins and the sign-out, queues the notifications, starts
+        // delivering them, and is killed; the first node (which the hostname names) is left to deliver them all.
         int sessions = 1_000;
         receiver.behave("bulk-app", attempt -> new Reply(503, 0));
-        OidcClient bulkB = OidcClient.publicClient(cluster.node(1), REALM, "bulk-app");
+        OidcClient bulkA = OidcClient.publicClient(cluster.node(1), REALM, "bulk-app");
+        AdminApi adminOnA = new AdminApi(cluster.node(1));
         Set<String> sessionIds = new HashSet<>();
         for (int i = 0; i < sessions; i++) {
-            sessionIds.add(Jwt.claims(bulkB.login(USER, PASSWORD).get("access_token").asText()).get("sid").asText());
+            sessionIds.add(Jwt.claims(bulkA.login(USER, PASSWORD).get("access_token").asText()).get("sid").asText());
         }
-        // Node A queues and starts delivering all of them, and is killed while they are pending.
-        String userId = adminA.userId(REALM, USER);
-        assertThat(adminA.post("/admin/realms/" + REALM + "/users/" + userId + "/logout", null).status())
-                .isEqualTo(204);
-        cluster.node(0).crash();
+        assertThat(adminOnA.post("/admin/realms/" + REALM + "/users/" + adminOnA.userId(REALM, USER) + "/logout",
+                null).status()).isEqualTo(204);
+        Deadline.await(Duration.ofSeconds(60), "node A to start delivering (refused tries)",
+                () -> receiver.deliveriesTo("bulk-app").stream().anyMatch(d -> sessionIds.contains(d.sid())));
+        cluster.node(1).crash();
         receiver.behave("bulk-app", attempt -> Reply.ok());
 
-        Deadline.await(Duration.ofSeconds(180), "node B to deliver all " + sessions + " notifications",
+        Deadline.await(Duration.ofSeconds(240), "node B to deliver all " + sessions + " notifications",
                 () -> acceptedSessions("bulk-app").containsAll(sessionIds));
     }
 
