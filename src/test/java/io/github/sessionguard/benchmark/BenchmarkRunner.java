@@ -7,7 +7,6 @@ import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
-import io.github.sessionguard.testing.DistributionKeycloakServer;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
@@ -35,34 +34,56 @@ import java.util.regex.Pattern;
  */
 final class BenchmarkRunner {
 
+    /**
+     * Benchmark realms hash passwords with one PBKDF2 round: logging in 100,000 sessions would otherwise take most of
+     * an hour of password hashing, which is not what any scenario measures.
+     */
+    private static final String CHEAP_PASSWORD_HASHING = "hashAlgorithm(pbkdf2-sha256) and hashIterations(1)";
+
+    private final BenchmarkEnvironment environment;
     private final KeycloakServer server;
     private final AdminApi admin;
     private final BenchmarkScale scale;
     private final BenchmarkReport report;
+    private final StatementCounter statements;
 
-    BenchmarkRunner(KeycloakServer server, BenchmarkScale scale) {
-        this.server = server;
+    BenchmarkRunner(BenchmarkEnvironment environment, BenchmarkScale scale) {
+        this.environment = environment;
+        this.server = environment.server();
         this.admin = new AdminApi(server);
         this.scale = scale;
         this.report = new BenchmarkReport(scale.name());
+        this.statements = environment.statements();
     }
 
     BenchmarkReport run() throws Exception {
-        refreshOverhead();
-        logoutUnderSlowRelyingParties();
-        massDelivery();
-        expiryScanCost();
+        Profiler profiler = environment.profiler();
+        profiler.record("A-refresh", this::refreshOverhead);
+        profiler.record("B-logout", this::logoutUnderSlowRelyingParties);
+        profiler.record("C-mass-delivery", this::massDelivery);
+        profiler.record("D-expiry-scan", this::expiryScanCost);
+        idleDatabaseLoad();
         return report;
+    }
+
+    private static RealmFixture benchmarkRealm(String name) {
+        return new RealmFixture(name).set("passwordPolicy", CHEAP_PASSWORD_HASHING);
+    }
+
+    /** Statements per unit of work, all of them and Session Guard's, as one report value. */
+    private static String perUnit(StatementCounter.Count count, double units) {
+        return String.format(java.util.Locale.ROOT, "%.2f (Session Guard %.2f)", count.all() / units,
+                count.sessionGuard() / units);
     }
 
     // A. Refresh overhead: three clients, interleaved segments, after a warm-up.
     private void refreshOverhead() throws Exception {
-        RealmFixture realm = new RealmFixture("bench-refresh");
+        RealmFixture realm = benchmarkRealm("bench-refresh");
         realm.publicClient("outside");
         realm.publicClient("high");
         realm.tierProfile("high", Map.of("tier", "high")).policyForClients("high-policy", "high", "high");
         realm.create(admin);
-        RealmFixture stockRealm = new RealmFixture("bench-refresh-stock").set("revokeRefreshToken", true)
+        RealmFixture stockRealm = benchmarkRealm("bench-refresh-stock").set("revokeRefreshToken", true)
                 .set("refreshTokenMaxReuse", 0);
         stockRealm.publicClient("stock");
         stockRealm.create(admin);
@@ -71,6 +92,8 @@ final class BenchmarkRunner {
                     OidcClient.publicClient(server, "bench-refresh", "high"),
                     OidcClient.publicClient(server, "bench-refresh-stock", "stock"));
             List<Stats> stats = List.of(new Stats(), new Stats(), new Stats());
+            StatementCounter.Count[] sql = {new StatementCounter.Count(0, 0), new StatementCounter.Count(0, 0),
+                    new StatementCounter.Count(0, 0)};
             ExecutorService pool = Executors.newFixedThreadPool(scale.refreshWorkers());
             try {
                 List<String[]> chains = new ArrayList<>();
@@ -86,7 +109,11 @@ final class BenchmarkRunner {
                 }
                 for (int round = 0; round < scale.refreshRounds(); round++) {
                     for (int c = 0; c < clients.size(); c++) {
+                        StatementCounter.Count before = statements.now();
                         segment(pool, clients.get(c), c, chains, scale.refreshPerSegment(), stats.get(c));
+                        StatementCounter.Count used = statements.now().minus(before);
+                        sql[c] = new StatementCounter.Count(sql[c].all() + used.all(),
+                                sql[c].sessionGuard() + used.sessionGuard());
                     }
                 }
             } finally {
@@ -97,6 +124,10 @@ final class BenchmarkRunner {
                 report.info("A refresh", names[c] + ": throughput, p50, p99", String.format(java.util.Locale.ROOT,
                         "%.0f/s, %.1f ms, %.1f ms", stats.get(c).perSecond(), stats.get(c).percentileMillis(50),
                         stats.get(c).percentileMillis(99)));
+            }
+            double refreshes = (double) scale.refreshRounds() * scale.refreshPerSegment() * scale.refreshWorkers();
+            for (int c = 0; c < names.length; c++) {
+                report.info("E database load", "SQL statements per refresh, " + names[c], perUnit(sql[c], refreshes));
             }
             double throughputRatio = stats.get(1).perSecond() / stats.get(0).perSecond();
             double p99Ratio = stats.get(1).percentileMillis(99) / stats.get(0).percentileMillis(99);
@@ -144,20 +175,18 @@ final class BenchmarkRunner {
 
     // B. RP-initiated logout with 1, 3 and 10 relying parties that each take 2 s.
     private void logoutUnderSlowRelyingParties() {
-        measureLogoutsInto(report, "outbox", scale.logoutRepetitions());
+        measureLogouts(server, "outbox", scale.logoutRepetitions());
         if (scale.compareWithStockSender()) {
-            try (DistributionKeycloakServer stock = DistributionKeycloakServer.start(
-                    List.of("--spi-session-guard-outbox--default--enabled=false"))) {
-                new BenchmarkRunner(stock, scale).measureLogoutsInto(report, "stock sender",
-                        scale.stockLogoutRepetitions());
-            }
+            measureLogouts(environment.startStockSender(), "stock sender", scale.stockLogoutRepetitions());
         }
     }
 
-    private void measureLogoutsInto(BenchmarkReport into, String sender, int repetitions) {
+    private void measureLogouts(KeycloakServer server, String sender, int repetitions) {
+        AdminApi admin = new AdminApi(server);
+        BenchmarkReport into = report;
         String realmName = "bench-logout";
         try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
-            RealmFixture realm = new RealmFixture(realmName);
+            RealmFixture realm = benchmarkRealm(realmName);
             List<OidcClient> clients = new ArrayList<>();
             for (int i = 1; i <= 10; i++) {
                 String clientId = "rp-" + i;
@@ -208,12 +237,16 @@ final class BenchmarkRunner {
     private void massDelivery() throws Exception {
         String realmName = "bench-mass";
         try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
-            RealmFixture realm = new RealmFixture(realmName);
+            RealmFixture realm = benchmarkRealm(realmName);
             withBackchannelLogout(realm.publicClient("mass-app"), receiver);
             realm.create(admin);
             try {
                 OidcClient app = OidcClient.publicClient(server, realmName, "mass-app");
+                StatementCounter.Count beforeLogins = statements.now();
                 Set<String> sessions = loginMany(app, scale.massSessions());
+                report.info("E database load", "SQL statements per login (client with back-channel logout)",
+                        perUnit(statements.now().minus(beforeLogins), sessions.size()));
+                StatementCounter.Count beforeSignOut = statements.now();
                 long start = System.currentTimeMillis();
                 HttpResult signOut = admin.post("/admin/realms/" + realmName + "/users/"
                         + admin.userId(realmName, USER) + "/logout", null);
@@ -225,6 +258,8 @@ final class BenchmarkRunner {
                         >= sessions.size());
                 long allDeliveredMillis = receiver.deliveries().stream()
                         .mapToLong(LogoutReceiver.Delivery::receivedAtMillis).max().orElseThrow() - start;
+                report.info("E database load", "SQL statements per session ended and told (sign-out to delivery)",
+                        perUnit(statements.now().minus(beforeSignOut), sessions.size()));
                 double rate = sessions.size() / (allDeliveredMillis / 1000.0);
                 report.info("C mass delivery", sessions.size() + " sessions: admin sign-out request took",
                         requestMillis + " ms");
@@ -239,20 +274,36 @@ final class BenchmarkRunner {
 
     // D. Expiry scan cost with few versus many live sessions, the same sessions expiring in both.
     private void expiryScanCost() throws Exception {
-        double small = scanSeconds(scale.scanSmallLive());
-        double large = scanSeconds(scale.scanLargeLive());
-        report.info("D expiry scan", "mean scan time with " + scale.scanSmallLive() + " live sessions",
-                String.format(java.util.Locale.ROOT, "%.1f ms", small * 1000));
-        report.info("D expiry scan", "mean scan time with " + scale.scanLargeLive() + " live sessions",
-                String.format(java.util.Locale.ROOT, "%.1f ms", large * 1000));
-        report.target("D expiry scan", "large / small", large / small, "%.2fx", "<= 2x", large / small <= 2);
+        ScanCost small = scanCost(scale.scanSmallLive());
+        ScanCost large = scanCost(scale.scanLargeLive());
+        for (ScanCost cost : List.of(small, large)) {
+            report.info("D expiry scan", "with " + cost.live() + " live sessions: scans, mean, longest",
+                    String.format(java.util.Locale.ROOT, "%d, %.1f ms, %.1f ms", cost.scans(),
+                            cost.meanSeconds() * 1000, cost.maxSeconds() * 1000));
+            report.info("D expiry scan", "with " + cost.live() + " live sessions: SQL statements per scan",
+                    perUnit(cost.statements(), cost.scans()));
+        }
+        double ratio = large.meanSeconds() / small.meanSeconds();
+        report.target("D expiry scan", "mean scan time, large / small", ratio, "%.2fx", "<= 2x", ratio <= 2);
+        double statementRatio = (double) large.statements().all() / large.scans()
+                / ((double) small.statements().all() / small.scans());
+        report.info("D expiry scan", "SQL statements per scan, large / small",
+                String.format(java.util.Locale.ROOT, "%.2fx", statementRatio));
     }
 
-    /** Live sessions (long tier) plus expiring ones (20 s idle); the mean scan time once the expiring ones are told. */
-    private double scanSeconds(int live) throws Exception {
+    /**
+     * The scans while the same expiring sessions are found and told, with {@code live} other sessions around.
+     * Statements are those of the whole window (scans, and the delivery of the 100 logout tokens).
+     */
+    private record ScanCost(int live, long scans, double meanSeconds, double maxSeconds,
+            StatementCounter.Count statements) {
+    }
+
+    /** Live sessions (no tier) plus expiring ones (20 s tier idle); the scans until the expiring ones are told. */
+    private ScanCost scanCost(int live) throws Exception {
         String realmName = "bench-scan-" + live;
         try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
-            RealmFixture realm = new RealmFixture(realmName);
+            RealmFixture realm = benchmarkRealm(realmName);
             withBackchannelLogout(realm.publicClient("live-app"), receiver);
             withBackchannelLogout(realm.publicClient("expiring-app"), receiver);
             realm.tierProfile("short", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
@@ -260,25 +311,42 @@ final class BenchmarkRunner {
             realm.create(admin);
             try {
                 loginMany(OidcClient.publicClient(server, realmName, "live-app"), live);
-                double[] before = scanTimer();
                 Set<String> expiring = loginMany(OidcClient.publicClient(server, realmName, "expiring-app"),
                         scale.scanExpiring());
+                double[] before = scanTimer();
+                StatementCounter.Count statementsBefore = statements.now();
                 Deadline.await(Duration.ofSeconds(120), "the expiring sessions' logout tokens",
                         () -> delivered(receiver).containsAll(expiring));
                 double[] after = scanTimer();
-                double scans = after[0] - before[0];
-                return scans == 0 ? Double.NaN : (after[1] - before[1]) / scans;
+                long scans = Math.round(after[0] - before[0]);
+                if (scans == 0) {
+                    throw new IllegalStateException("No expiry scan ran while " + expiring.size()
+                            + " sessions expired");
+                }
+                return new ScanCost(live, scans, (after[1] - before[1]) / scans, after[2],
+                        statements.now().minus(statementsBefore));
             } finally {
                 admin.deleteRealm(realmName);
             }
         }
     }
 
-    /** {count, total seconds} of the expiry-scan timer at /metrics. */
+    // E. What an idle node asks of the database: the outbox poll and the expiry scan, with nothing to do.
+    private void idleDatabaseLoad() throws Exception {
+        StatementCounter.Count before = statements.now();
+        long start = System.nanoTime();
+        Thread.sleep(Duration.ofSeconds(scale.idleSeconds()).toMillis());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report.info("E database load", "SQL statements per second, idle node",
+                perUnit(statements.now().minus(before), seconds));
+    }
+
+    /** {count, total seconds, recent maximum seconds} of the expiry-scan timer at /metrics. */
     private double[] scanTimer() {
         String metrics = new Http().get(server.managementUrl() + "/metrics", null).body();
         return new double[] {metric(metrics, "session_guard_expiry_scan_seconds_count"),
-                metric(metrics, "session_guard_expiry_scan_seconds_sum")};
+                metric(metrics, "session_guard_expiry_scan_seconds_sum"),
+                metric(metrics, "session_guard_expiry_scan_seconds_max")};
     }
 
     private static double metric(String metrics, String name) {

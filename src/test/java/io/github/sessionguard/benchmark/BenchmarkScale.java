@@ -16,14 +16,16 @@ record BenchmarkScale(
         int massSessions,
         int scanSmallLive,
         int scanLargeLive,
-        int scanExpiring) {
+        int scanExpiring,
+        int idleSeconds,
+        boolean profile) {
 
     static BenchmarkScale smoke() {
-        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 20, 60, 5);
+        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 20, 60, 5, 5, false);
     }
 
     static BenchmarkScale full() {
-        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 100_000, 100);
+        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 100_000, 100, 60, true);
     }
 
     static BenchmarkScale fromSystemProperty() {

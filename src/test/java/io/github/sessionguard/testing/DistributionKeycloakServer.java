@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -60,6 +61,15 @@ public final class DistributionKeycloakServer implements KeycloakServer {
      */
     public static DistributionKeycloakServer start(String mode, int httpPort, TestDatabase sharedDatabase,
             List<String> extraOptions) {
+        return start(mode, httpPort, sharedDatabase, extraOptions, Map.of());
+    }
+
+    /**
+     * As above, with environment variables for the server (e.g. {@code JAVA_OPTS_APPEND}). An extra
+     * {@code --log-level} replaces the tests' default one (Session Guard at debug).
+     */
+    public static DistributionKeycloakServer start(String mode, int httpPort, TestDatabase sharedDatabase,
+            List<String> extraOptions, Map<String, String> environment) {
         Path distribution = Path.of(TestSettings.require("keycloak.dist.dir"));
         Path providerJar = Path.of(TestSettings.require("sessionguard.provider.jar"));
         Path workDir = Path.of(TestSettings.require("sessionguard.work.dir"));
@@ -80,8 +90,10 @@ public final class DistributionKeycloakServer implements KeycloakServer {
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",
-                "--metrics-enabled=true",
-                "--log-level=INFO,io.github.sessionguard:debug"));
+                "--metrics-enabled=true"));
+        if (extraOptions.stream().noneMatch(option -> option.startsWith("--log-level"))) {
+            command.add("--log-level=INFO,io.github.sessionguard:debug");
+        }
         if (mode.equals("start-dev")) {
             command.add("--hostname-strict=false");
         }
@@ -98,6 +110,7 @@ public final class DistributionKeycloakServer implements KeycloakServer {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", AdminApi.ADMIN_USER);
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", AdminApi.ADMIN_PASSWORD);
+        builder.environment().putAll(environment);
         DistributionKeycloakServer server = new DistributionKeycloakServer(home, log, httpPort, managementPort, builder,
                 sharedDatabase != null ? null : database);
         server.launch();

@@ -20,14 +20,22 @@ public final class PostgresServer implements AutoCloseable {
     private final Path bin;
     private final Path dataDir;
     private final int port;
+    /** {@code -c name=value} server settings, kept for restarts. */
+    private final List<String> settings;
 
-    private PostgresServer(Path bin, Path dataDir, int port) {
+    private PostgresServer(Path bin, Path dataDir, int port, List<String> settings) {
         this.bin = bin;
         this.dataDir = dataDir;
         this.port = port;
+        this.settings = List.copyOf(settings);
     }
 
     public static PostgresServer start() {
+        return start(List.of());
+    }
+
+    /** Starts a server with extra settings, each {@code name=value} (as {@code postgres -c} takes them). */
+    public static PostgresServer start(List<String> settings) {
         Path bin = findBinaries();
         Path workDir = Path.of(TestSettings.require("sessionguard.work.dir"));
         int port = FreePorts.next();
@@ -40,10 +48,10 @@ public final class PostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PostgresServer server = new PostgresServer(bin, dataDir, port);
+        PostgresServer server = new PostgresServer(bin, dataDir, port, settings);
         server.asPostgres(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
                 "--auth=trust", "-E", "UTF8"));
-        server.pgCtl("start", "-w", "-o", "-p " + port + " -h 127.0.0.1 -k " + dataDir);
+        server.pgCtl("start", "-w", "-o", server.serverOptions());
         return server;
     }
 
@@ -53,7 +61,13 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Stops the server at once (open connections are cut) and starts it again; waits until it accepts them. */
     public void restart() {
-        pgCtl("restart", "-w", "-m", "fast", "-o", "-p " + port + " -h 127.0.0.1 -k " + dataDir);
+        pgCtl("restart", "-w", "-m", "fast", "-o", serverOptions());
+    }
+
+    private String serverOptions() {
+        StringBuilder options = new StringBuilder("-p " + port + " -h 127.0.0.1 -k " + dataDir);
+        settings.forEach(setting -> options.append(" -c ").append(setting));
+        return options.toString();
     }
 
     @Override

@@ -56,11 +56,16 @@ public interface TestDatabase extends AutoCloseable {
         }
 
         public static Postgres create(String hostAndPort, String name) {
-            String database = "sg_it_" + name.replaceAll("[^a-zA-Z0-9]", "_").toLowerCase();
+            String database = databaseName(name);
             Postgres postgres = new Postgres(hostAndPort, database);
             postgres.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             postgres.admin("CREATE DATABASE " + database);
             return postgres;
+        }
+
+        /** The database name a test name becomes. */
+        public static String databaseName(String name) {
+            return "sg_it_" + name.replaceAll("[^a-zA-Z0-9]", "_").toLowerCase();
         }
 
         public String jdbcUrl() {
