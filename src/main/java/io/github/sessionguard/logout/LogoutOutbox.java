@@ -1,6 +1,7 @@
 package io.github.sessionguard.logout;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import java.util.List;
 import java.util.UUID;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -9,6 +10,10 @@ import org.keycloak.models.KeycloakSession;
 /**
  * The outbox table, as the rest of the extension sees it: rows are added in the caller's transaction, claimed by one
  * node at a time with a lease (two statements that any database runs the same way), and completed one by one.
+ *
+ * <p>Rows are added with an insert statement, not {@code persist}, and without flushing: a mass sign-out adds
+ * thousands in one transaction, and thousands of managed entities would make every later query of that transaction
+ * (Keycloak runs one per session it removes) dirty-check them all, a cost that grows with the square of the sessions.
  */
 final class LogoutOutbox {
 
@@ -18,8 +23,19 @@ final class LogoutOutbox {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    void add(LogoutNotificationEntity notification) {
-        em.persist(notification);
+    void add(LogoutNotificationEntity n) {
+        em.createNamedQuery("sgInsertNotification")
+                .setFlushMode(FlushModeType.COMMIT)
+                .setParameter("id", n.getId()).setParameter("realmId", n.getRealmId())
+                .setParameter("clientUuid", n.getClientUuid()).setParameter("clientId", n.getClientId())
+                .setParameter("userId", n.getUserId()).setParameter("userSessionId", n.getUserSessionId())
+                .setParameter("issuer", n.getIssuer()).setParameter("logoutUrl", n.getLogoutUrl())
+                .setParameter("includeSid", n.isIncludeSid()).setParameter("revokeOffline", n.isRevokeOfflineTokens())
+                .setParameter("reason", n.getReason()).setParameter("jti", n.getJti())
+                .setParameter("status", n.getStatus()).setParameter("attempts", n.getAttempts())
+                .setParameter("createdAt", n.getCreatedAt()).setParameter("queuedAt", n.getQueuedAt())
+                .setParameter("nextAttemptAt", n.getNextAttemptAt())
+                .executeUpdate();
     }
 
     /** Claims up to {@code limit} due notifications for this caller until {@code leaseUntil}; returns them. */

@@ -1,6 +1,7 @@
 package io.github.sessionguard.logout;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import java.util.List;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -30,14 +31,23 @@ final class SessionParticipants {
         }
     }
 
+    /**
+     * Deletes the row without flushing first: a mass sign-out forgets thousands of participations in one transaction,
+     * and a flush before each delete would dirty-check everything the transaction holds, again and again. Nothing
+     * pending can concern the row: a participation is only written at login and by the scan, never in a transaction
+     * that also forgets it.
+     */
     void forget(String userSessionId, String clientUuid, boolean offline) {
-        em.createNamedQuery("sgDeleteParticipant")
-                .setParameter("id", SessionParticipantEntity.idOf(userSessionId, clientUuid, offline))
-                .executeUpdate();
+        delete(SessionParticipantEntity.idOf(userSessionId, clientUuid, offline));
     }
 
     void forget(SessionParticipantEntity participant) {
-        em.createNamedQuery("sgDeleteParticipant").setParameter("id", participant.getId()).executeUpdate();
+        delete(participant.getId());
+    }
+
+    private void delete(String id) {
+        em.createNamedQuery("sgDeleteParticipant").setFlushMode(FlushModeType.COMMIT).setParameter("id", id)
+                .executeUpdate();
     }
 
     List<SessionParticipantEntity> due(long now, int limit) {

@@ -32,6 +32,11 @@ final class BenchmarkReport {
                 scale.equals("full") ? (met ? "met" : "MISSED") : "(smoke: not judged)"));
     }
 
+    /** A scenario that could not finish: what went wrong, in place of its figures. */
+    void failed(String scenario, String reason) {
+        rows.add(new Row(scenario, "FAILED", reason.replace('|', '/').replace('\n', ' '), "", "FAILED"));
+    }
+
     List<Row> rows() {
         return List.copyOf(rows);
     }

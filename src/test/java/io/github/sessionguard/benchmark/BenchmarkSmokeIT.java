@@ -21,6 +21,7 @@ class BenchmarkSmokeIT {
             assertThat(report.rows()).extracting(BenchmarkReport.Row::scenario)
                     .contains("A refresh", "B logout", "C mass delivery", "D expiry scan", "E database load");
             assertThat(report.rows()).allSatisfy(row -> assertThat(row.value()).doesNotContain("NaN"));
+            assertThat(report.rows()).noneMatch(row -> row.verdict().equals("FAILED"));
             // Every login of a client with a back-channel URL records its participation: counted, so not zero.
             assertThat(report.rows()).filteredOn(row -> row.measure().startsWith("SQL statements per login"))
                     .singleElement().extracting(BenchmarkReport.Row::value).asString()

@@ -10,10 +10,20 @@ public final class AdminApi {
     public static final String ADMIN_PASSWORD = "admin";
 
     private final KeycloakServer server;
-    private final Http http = new Http();
+    private final Http http;
 
     public AdminApi(KeycloakServer server) {
+        this(server, new Http());
+    }
+
+    private AdminApi(KeycloakServer server, Http http) {
         this.server = server;
+        this.http = http;
+    }
+
+    /** The same API with a longer wait for answers, for admin requests that are expected to work long. */
+    public AdminApi patient(java.time.Duration timeout) {
+        return new AdminApi(server, new Http(timeout));
     }
 
     public KeycloakServer server() {

@@ -15,15 +15,28 @@ import java.util.stream.Collectors;
 /** Plain HTTP as a real client speaks it: no redirects followed, form and JSON bodies. */
 public final class Http {
 
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+
     private final HttpClient client;
+    private final Duration timeout;
 
     public Http() {
-        this(HttpClient.newBuilder());
+        this(DEFAULT_TIMEOUT);
+    }
+
+    /** With a longer wait for an answer than the usual two minutes, for requests that are expected to work long. */
+    public Http(Duration timeout) {
+        this(HttpClient.newBuilder(), timeout);
     }
 
     Http(HttpClient.Builder builder) {
+        this(builder, DEFAULT_TIMEOUT);
+    }
+
+    private Http(HttpClient.Builder builder, Duration timeout) {
         this.client = builder.followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        this.timeout = timeout;
     }
 
     public HttpResult get(String url, String bearer) {
@@ -61,8 +74,8 @@ public final class Http {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static HttpRequest.Builder request(String url, String bearer) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120));
+    private HttpRequest.Builder request(String url, String bearer) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
         if (bearer != null) {
             builder.header("Authorization", "Bearer " + bearer);
         }

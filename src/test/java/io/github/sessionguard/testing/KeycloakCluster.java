@@ -19,7 +19,7 @@ public final class KeycloakCluster implements AutoCloseable {
 
     /** Nodes on the machine's PostgreSQL (see {@link TestDatabase.Postgres}). */
     public static KeycloakCluster start(int size, List<String> extraOptions) {
-        return start(size, TestSettings.get("sessionguard.it.postgres", "127.0.0.1:5432"), extraOptions);
+        return start(size, MachinePostgres.hostAndPort(), extraOptions);
     }
 
     /** Nodes on the PostgreSQL server at the given address, in a database created for them. */

@@ -1,130 +1,39 @@
 package io.github.sessionguard.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * A PostgreSQL server of the test's own, for tests that must restart the database under a running cluster: the
- * machine's binaries ({@code /usr/lib/postgresql/<version>/bin}), a data folder under the work directory, a free
- * loopback port, trust authentication. Run as the {@code postgres} user when the tests run as root, since
- * PostgreSQL refuses to run as root. Stopped (and its folder removed) on close.
+ * A PostgreSQL server of the test's own, for tests that restart the database under a running cluster or read its
+ * statistics: from the machine's PostgreSQL binaries when it has them, else in a Docker container (Testcontainers).
+ * With neither, it fails with a message that says what is missing.
  */
-public final class PostgresServer implements AutoCloseable {
+public interface PostgresServer extends AutoCloseable {
 
-    private final Path bin;
-    private final Path dataDir;
-    private final int port;
-    /** {@code -c name=value} server settings, kept for restarts. */
-    private final List<String> settings;
+    /** Where it listens, on loopback: {@code 127.0.0.1:<port>}. User postgres, trust authentication. */
+    String hostAndPort();
 
-    private PostgresServer(Path bin, Path dataDir, int port, List<String> settings) {
-        this.bin = bin;
-        this.dataDir = dataDir;
-        this.port = port;
-        this.settings = List.copyOf(settings);
-    }
+    /** Stops the server at once (open connections are cut) and starts it again; returns once it accepts them. */
+    void restart();
 
-    public static PostgresServer start() {
+    /** Stops it and removes its data. */
+    @Override
+    void close();
+
+    static PostgresServer start() {
         return start(List.of());
     }
 
     /** Starts a server with extra settings, each {@code name=value} (as {@code postgres -c} takes them). */
-    public static PostgresServer start(List<String> settings) {
-        Path bin = findBinaries();
-        Path workDir = Path.of(TestSettings.require("sessionguard.work.dir"));
-        int port = FreePorts.next();
-        Path dataDir = workDir.resolve("postgres-" + port);
-        try {
-            Files.createDirectories(dataDir);
-            if (runningAsRoot()) {
-                run(List.of("chown", "-R", "postgres:postgres", dataDir.getParent().toString()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    static PostgresServer start(List<String> settings) {
+        var binaries = LocalPostgresServer.binaries();
+        if (binaries.isPresent()) {
+            return LocalPostgresServer.start(binaries.get(), settings);
         }
-        PostgresServer server = new PostgresServer(bin, dataDir, port, settings);
-        server.asPostgres(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres",
-                "--auth=trust", "-E", "UTF8"));
-        server.pgCtl("start", "-w", "-o", server.serverOptions());
-        return server;
-    }
-
-    public String hostAndPort() {
-        return "127.0.0.1:" + port;
-    }
-
-    /** Stops the server at once (open connections are cut) and starts it again; waits until it accepts them. */
-    public void restart() {
-        pgCtl("restart", "-w", "-m", "fast", "-o", serverOptions());
-    }
-
-    private String serverOptions() {
-        StringBuilder options = new StringBuilder("-p " + port + " -h 127.0.0.1 -k " + dataDir);
-        settings.forEach(setting -> options.append(" -c ").append(setting));
-        return options.toString();
-    }
-
-    @Override
-    public void close() {
-        try {
-            pgCtl("stop", "-w", "-m", "immediate");
-        } finally {
-            DistributionKeycloakServer.deleteRecursively(dataDir);
+        if (ContainerPostgresServer.dockerAvailable()) {
+            return ContainerPostgresServer.start(settings);
         }
-    }
-
-    private void pgCtl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(),
-                "-l", dataDir.resolve("server.log").toString()));
-        command.addAll(List.of(arguments));
-        asPostgres(command);
-    }
-
-    private void asPostgres(List<String> command) {
-        List<String> full = new ArrayList<>();
-        if (runningAsRoot()) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        full.addAll(command);
-        run(full);
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("'" + String.join(" ", command) + "' failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not run " + command.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean runningAsRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static Path findBinaries() {
-        Path root = Path.of("/usr/lib/postgresql");
-        try (Stream<Path> versions = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
-            return versions.map(version -> version.resolve("bin"))
-                    .filter(bin -> Files.isExecutable(bin.resolve("pg_ctl")))
-                    .max(Path::compareTo)
-                    .orElseThrow(() -> new IllegalStateException("No PostgreSQL server binaries under " + root
-                            + ": this test starts and restarts a PostgreSQL of its own. Install the server package"
-                            + " (Debian: postgresql)."));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        throw new IllegalStateException("This test starts and restarts a PostgreSQL of its own, and found neither"
+                + " PostgreSQL server binaries under /usr/lib/postgresql (Debian: install the postgresql package) nor"
+                + " a Docker engine for a Testcontainers PostgreSQL.");
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The database a test server runs on: an H2 file of its own (default), or a PostgreSQL database created for the
- * server and dropped afterwards ({@code -Dsessionguard.it.db=postgres}; server at
- * {@code -Dsessionguard.it.postgres=127.0.0.1:5432}, user postgres, trust auth).
+ * server and dropped afterwards ({@code -Dsessionguard.it.db=postgres}; on the PostgreSQL {@link MachinePostgres}
+ * finds: the machine's, or a Testcontainers one where only Docker is there).
  */
 public interface TestDatabase extends AutoCloseable {
 
@@ -52,7 +52,7 @@ public interface TestDatabase extends AutoCloseable {
         }
 
         public static Postgres create(String name) {
-            return create(TestSettings.get("sessionguard.it.postgres", "127.0.0.1:5432"), name);
+            return create(MachinePostgres.hostAndPort(), name);
         }
 
         public static Postgres create(String hostAndPort, String name) {
