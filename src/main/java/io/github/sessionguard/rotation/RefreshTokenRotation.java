@@ -70,17 +70,19 @@ public final class RefreshTokenRotation {
         long now = Time.currentTime();
 
         if (claim(presented.getId(), markerLifespan(presented, now, tier.policy().maxLifespan()))) {
-            stampAndRecord(issued, family, clientSession, new RotationNotes(presented.getId(), idOf(issued), now));
+            stamp(issued, family);
+            remember(presented.getId(), new LastRotation(idOf(issued), now));
             return;
         }
-        RotationNotes last = RotationNotes.read(clientSession);
-        if (last.allowsRetryOf(presented.getId(), now, tier.policy().reuseGracePeriod())) {
-            // The token handed out by the lost response must never work: whoever holds it is not this client.
-            if (last.issuedTokenId() != null) {
-                claim(last.issuedTokenId(), tier.policy().idleTimeout() + MARKER_SLACK_SECONDS);
-            }
-            stampAndRecord(issued, family, clientSession,
-                    new RotationNotes(last.exchangedTokenId(), idOf(issued), last.rotatedAt()));
+        LastRotation last = LastRotation.of(session.singleUseObjects(), presented.getId());
+        // A retry of a spent token is let through only within the grace period, and only while the token that
+        // replaced it is unused: that is the client that lost the response. The replacement is spent here, so that
+        // whoever holds it can never use it; if it was used already, this token is not the latest, and it's a replay.
+        if (last != null && last.withinGrace(now, tier.policy().reuseGracePeriod())
+                && (last.issuedTokenId() == null
+                        || claim(last.issuedTokenId(), tier.policy().idleTimeout() + MARKER_SLACK_SECONDS))) {
+            stamp(issued, family);
+            remember(presented.getId(), new LastRotation(idOf(issued), last.rotatedAt()));
             return;
         }
         replayDetected(presented, family, clientSession);
@@ -142,12 +144,18 @@ public final class RefreshTokenRotation {
         return session.singleUseObjects().putIfAbsent(USED_KEY_PREFIX + tokenId, lifespanSeconds);
     }
 
-    private static void stampAndRecord(RefreshToken issued, String family, AuthenticatedClientSessionModel clientSession,
-            RotationNotes notes) {
+    private static void stamp(RefreshToken issued, String family) {
         if (issued != null) {
             issued.getOtherClaims().put(FAMILY_CLAIM, family);
         }
-        notes.write(clientSession);
+    }
+
+    /** Only needed for the grace window, so only kept as long as it. */
+    private void remember(String exchangedTokenId, LastRotation rotation) {
+        long grace = tier.policy().reuseGracePeriod();
+        if (grace > 0) {
+            rotation.rememberFor(session.singleUseObjects(), exchangedTokenId, grace + MARKER_SLACK_SECONDS);
+        }
     }
 
     /** As long as the token could still be verified; a token without expiry lives at most max-lifespan. */

@@ -301,7 +301,8 @@ final class BenchmarkRunner {
         // Keycloak removes a user's sessions one by one in the request; with thousands that takes minutes.
         HttpResult signOut = admin.patient(Duration.ofMinutes(15)).post(path, null);
         long requestMillis = System.currentTimeMillis() - start;
-        if (signOut.status() != 204) {
+        // A user's sign-out answers 204; the realm's answers 200 with the result of telling its clients.
+        if (signOut.status() / 100 != 2) {
             throw new IllegalStateException("Sign-out " + path + " failed: " + signOut);
         }
         Deadline.await(Duration.ofMinutes(10), "every logout token of " + path,

@@ -175,6 +175,31 @@ class RefreshTokenRotationIT {
     }
 
     @Test
+    void theTokenOfTheLostResponseIsSpentByTheRetry() {
+        String first = graceful.login(USER, PASSWORD).get("refresh_token").asText();
+        String lost = graceful.refresh(first).json().get("refresh_token").asText();
+        assertThat(graceful.refresh(first).status()).as("the retry within the grace period").isEqualTo(200);
+
+        HttpResult useOfTheLostToken = graceful.refresh(lost);
+
+        assertThat(useOfTheLostToken.status()).isEqualTo(400);
+        assertThat(useOfTheLostToken.json().get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(admin.userSessions(REALM, USER)).as("a replay ends the session").isEmpty();
+    }
+
+    @Test
+    void anOlderTokenWithinTheGracePeriodIsAReplay() {
+        String first = graceful.login(USER, PASSWORD).get("refresh_token").asText();
+        String second = graceful.refresh(first).json().get("refresh_token").asText();
+        assertThat(graceful.refresh(second).status()).as("the client went on with the token it got").isEqualTo(200);
+
+        HttpResult older = graceful.refresh(first);
+
+        assertThat(older.status()).as("%s is not the token exchanged last", "first").isEqualTo(400);
+        assertThat(admin.userSessions(REALM, USER)).isEmpty();
+    }
+
+    @Test
     void twentyParallelRefreshesWithOneTokenGiveExactlyOneSuccess() throws Exception {
         String token = mobile.login(USER, PASSWORD).get("refresh_token").asText();
         ExecutorService pool = Executors.newFixedThreadPool(20);
