@@ -281,17 +281,17 @@ final class BenchmarkRunner {
     /** When a mass sign-out's request returned, and when its last logout token arrived (ms after its start). */
     private record SignOut(long requestMillis, long firstDeliveredMillis, long allDeliveredMillis) {
 
+        /** The rate is judged from the first token to the last: delivery may start before the request returns. */
         void report(BenchmarkReport into, String how, int sessions, boolean judged) {
-            double deliveryRate = sessions / (Math.max(allDeliveredMillis - requestMillis, 1) / 1000.0);
+            double deliveryRate = sessions / (Math.max(allDeliveredMillis - firstDeliveredMillis, 1) / 1000.0);
             into.info("C mass delivery", sessions + " sessions, " + how + ": request took, first token after,"
                     + " all delivered after", requestMillis + " ms, " + firstDeliveredMillis + " ms, "
                     + allDeliveredMillis + " ms");
+            String measure = how + ": logout tokens per second, first to last token";
             if (judged) {
-                into.target("C mass delivery", how + ": logout tokens per second once the request returned",
-                        deliveryRate, "%.0f/s", ">= 500/s", deliveryRate >= 500);
+                into.target("C mass delivery", measure, deliveryRate, "%.0f/s", ">= 500/s", deliveryRate >= 500);
             } else {
-                into.info("C mass delivery", how + ": logout tokens per second once the request returned",
-                        String.format(java.util.Locale.ROOT, "%.0f/s", deliveryRate));
+                into.info("C mass delivery", measure, String.format(java.util.Locale.ROOT, "%.0f/s", deliveryRate));
             }
         }
     }
