@@ -17,15 +17,16 @@ record BenchmarkScale(
         int scanSmallLive,
         int scanLargeLive,
         int scanExpiring,
+        int scanCohorts,
         int idleSeconds,
         boolean profile) {
 
     static BenchmarkScale smoke() {
-        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 20, 60, 5, 5, false);
+        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 20, 60, 5, 1, 5, false);
     }
 
     static BenchmarkScale full() {
-        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 100_000, 100, 60, true);
+        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 100_000, 100, 5, 60, true);
     }
 
     static BenchmarkScale fromSystemProperty() {
