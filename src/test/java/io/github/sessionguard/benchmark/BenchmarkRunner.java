@@ -16,6 +16,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,6 +47,17 @@ final class BenchmarkRunner {
     private final BenchmarkScale scale;
     private final BenchmarkReport report;
     private final StatementCounter statements;
+
+    /** Starts the benchmark's PostgreSQL and Keycloak, runs the scenarios, writes the table, and stops everything. */
+    static BenchmarkReport runAndWrite(BenchmarkScale scale) {
+        try (BenchmarkEnvironment environment = BenchmarkEnvironment.start(scale)) {
+            BenchmarkReport report = new BenchmarkRunner(environment, scale).run();
+            Path written = report.write(Path.of("target", "benchmarks"));
+            System.out.println(report.markdown());
+            System.out.println("Written to " + written.toAbsolutePath());
+            return report;
+        }
+    }
 
     BenchmarkRunner(BenchmarkEnvironment environment, BenchmarkScale scale) {
         this.environment = environment;

@@ -2,7 +2,6 @@ package io.github.sessionguard.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,20 +11,16 @@ import org.junit.jupiter.api.Test;
 class BenchmarkSmokeIT {
 
     @Test
-    void everyScenarioProducesItsFigures() throws Exception {
-        BenchmarkScale scale = BenchmarkScale.smoke();
-        try (BenchmarkEnvironment environment = BenchmarkEnvironment.start(scale)) {
-            BenchmarkReport report = new BenchmarkRunner(environment, scale).run();
-            report.write(Path.of("target", "benchmarks"));
+    void everyScenarioProducesItsFigures() {
+        BenchmarkReport report = BenchmarkRunner.runAndWrite(BenchmarkScale.smoke());
 
-            assertThat(report.rows()).extracting(BenchmarkReport.Row::scenario)
-                    .contains("A refresh", "B logout", "C mass delivery", "D expiry scan", "E database load");
-            assertThat(report.rows()).allSatisfy(row -> assertThat(row.value()).doesNotContain("NaN"));
-            assertThat(report.rows()).noneMatch(row -> row.verdict().equals("FAILED"));
-            // Every login of a client with a back-channel URL records its participation: counted, so not zero.
-            assertThat(report.rows()).filteredOn(row -> row.measure().startsWith("SQL statements per login"))
-                    .singleElement().extracting(BenchmarkReport.Row::value).asString()
-                    .doesNotContain("Session Guard 0.00");
-        }
+        assertThat(report.rows()).extracting(BenchmarkReport.Row::scenario)
+                .contains("A refresh", "B logout", "C mass delivery", "D expiry scan", "E database load");
+        assertThat(report.rows()).allSatisfy(row -> assertThat(row.value()).doesNotContain("NaN"));
+        assertThat(report.rows()).noneMatch(row -> row.verdict().equals("FAILED"));
+        // Every login of a client with a back-channel URL records its participation: counted, so not zero.
+        assertThat(report.rows()).filteredOn(row -> row.measure().startsWith("SQL statements per login"))
+                .singleElement().extracting(BenchmarkReport.Row::value).asString()
+                .doesNotContain("Session Guard 0.00");
     }
 }

@@ -1,12 +1,10 @@
 package io.github.sessionguard.benchmark;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.github.sessionguard.testing.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Java Flight Recording of the server per scenario (full runs only), so that a missed target comes with the profile
@@ -43,17 +41,6 @@ interface Profiler {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(jvm.pid())));
         command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("'" + String.join(" ", command) + "' failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not run jcmd", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Commands.run(command);
     }
 }

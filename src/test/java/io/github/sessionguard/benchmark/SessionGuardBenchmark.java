@@ -2,7 +2,6 @@ package io.github.sessionguard.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,14 +12,9 @@ import org.junit.jupiter.api.Test;
 class SessionGuardBenchmark {
 
     @Test
-    void measure() throws Exception {
-        BenchmarkScale scale = BenchmarkScale.fromSystemProperty();
-        try (BenchmarkEnvironment environment = BenchmarkEnvironment.start(scale)) {
-            BenchmarkReport report = new BenchmarkRunner(environment, scale).run();
-            Path written = report.write(Path.of("target", "benchmarks"));
-            System.out.println(report.markdown());
-            System.out.println("Written to " + written.toAbsolutePath());
-            assertThat(report.rows()).isNotEmpty();
-        }
+    void measure() {
+        BenchmarkReport report = BenchmarkRunner.runAndWrite(BenchmarkScale.fromSystemProperty());
+
+        assertThat(report.rows()).isNotEmpty();
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -49,7 +48,7 @@ final class LocalPostgresServer implements PostgresServer {
         try {
             Files.createDirectories(dataDir);
             if (runningAsRoot()) {
-                run(List.of("chown", "-R", "postgres:postgres", dataDir.getParent().toString()));
+                Commands.run(List.of("chown", "-R", "postgres:postgres", dataDir.getParent().toString()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -99,22 +98,7 @@ final class LocalPostgresServer implements PostgresServer {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
-        run(full);
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("'" + String.join(" ", command) + "' failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not run " + command.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Commands.run(full);
     }
 
     private static boolean runningAsRoot() {
