@@ -63,9 +63,12 @@ public interface TestDatabase extends AutoCloseable {
             return postgres;
         }
 
-        /** The database name a test name becomes. */
+        /**
+         * The database name a test name becomes. {@code -Dsessionguard.it.dbPrefix} keeps two checkouts that test
+         * at once on one PostgreSQL apart.
+         */
         public static String databaseName(String name) {
-            return "sg_it_" + name.replaceAll("[^a-zA-Z0-9]", "_").toLowerCase();
+            return TestSettings.get("sessionguard.it.dbPrefix", "sg_it_") + name.replaceAll("[^a-zA-Z0-9]", "_").toLowerCase();
         }
 
         public String jdbcUrl() {
