@@ -2,11 +2,15 @@ package io.github.sessionguard.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.sessionguard.tier.EffectiveTier;
+import io.github.sessionguard.tier.Grant;
 import io.github.sessionguard.tier.TierPolicy;
 import io.github.sessionguard.tier.TierSource;
 import io.github.sessionguard.tier.TierWarnings;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
 
@@ -30,26 +34,45 @@ public record EffectivePolicyRepresentation(
         Boolean revocationEndsSession,
         Boolean offlineAccess,
         Boolean endSessionsOnCredentialChange,
+        @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+        Map<String, String> grants,
         List<String> warnings) {
 
-    static EffectivePolicyRepresentation of(RealmModel realm, ClientModel client, EffectiveTier effective) {
+    /**
+     * @param effective the client's tier for refresh-token requests, which the values describe
+     * @param perGrant  the client's tier for each grant: the same unless a condition votes by grant
+     */
+    static EffectivePolicyRepresentation of(RealmModel realm, ClientModel client, EffectiveTier effective,
+            Map<Grant, EffectiveTier> perGrant) {
         List<String> warnings = new ArrayList<>(effective.notes());
+        Map<String, String> grants = new LinkedHashMap<>();
+        String tierName = effective.applied().map(applied -> applied.tier().id()).orElse(null);
+        perGrant.forEach((grant, tier) -> {
+            String name = tier.applied().map(applied -> applied.tier().id()).orElse(null);
+            grants.put(grant.grantType(), name);
+            if (!Objects.equals(tier.policy(), effective.policy())) {
+                warnings.add("For grant '" + grant.grantType() + "' the client is "
+                        + (name == null ? "outside every tier" : "in a different tier (" + name + ")")
+                        + ": a condition of its policies decides by grant");
+            }
+            tier.notes().stream().filter(note -> !warnings.contains(note)).forEach(warnings::add);
+        });
         TierSource source = effective.primarySource().orElse(null);
         TierPolicy policy = effective.policy().orElse(null);
         if (source == null || policy == null) {
             return new EffectivePolicyRepresentation(client.getClientId(), null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, List.copyOf(warnings));
+                    null, null, null, null, null, null, grants, List.copyOf(warnings));
         }
         if (effective.sources().size() > 1) {
             warnings.add("The client is under " + effective.sources().size() + " session-tier executors ("
                     + describe(effective.sources()) + "); the strictest value of each applies");
         }
         warnings.addAll(TierWarnings.of(realm, client, policy));
-        return new EffectivePolicyRepresentation(client.getClientId(), source.configuredTier().tier().id(),
+        return new EffectivePolicyRepresentation(client.getClientId(), tierName,
                 source.clientPolicy(), source.clientProfile(), policy.idleTimeout(), policy.maxLifespan(),
                 policy.accessTokenLifespan(), policy.reauthMaxAge(), policy.reuseGracePeriod(),
                 policy.rotateRefreshTokens(), policy.revokeSessionOnReuse(), policy.revocationEndsSession(),
-                policy.offlineAccess(), policy.endSessionsOnCredentialChange(), List.copyOf(warnings));
+                policy.offlineAccess(), policy.endSessionsOnCredentialChange(), grants, List.copyOf(warnings));
     }
 
     private static String describe(List<TierSource> sources) {

@@ -2,6 +2,9 @@ package io.github.sessionguard.admin;
 
 import io.github.sessionguard.tier.ClientTierResolver;
 import io.github.sessionguard.tier.EffectiveTier;
+import io.github.sessionguard.tier.Grant;
+import java.util.EnumMap;
+import java.util.Map;
 import io.github.sessionguard.logout.DeliveryStatus;
 import io.github.sessionguard.logout.LogoutOutboxProvider;
 import jakarta.ws.rs.DefaultValue;
@@ -88,8 +91,12 @@ public final class SessionGuardAdminResource {
             throw notFound("No client '" + clientId + "' in realm '" + realm.getName() + "'");
         }
         auth.clients().requireView(client);
-        EffectiveTier effective = new ClientTierResolver(session).resolve(realm, client);
-        return EffectivePolicyRepresentation.of(realm, client, effective);
+        ClientTierResolver resolver = new ClientTierResolver(session);
+        Map<Grant, EffectiveTier> perGrant = new EnumMap<>(Grant.class);
+        for (Grant grant : Grant.values()) {
+            perGrant.put(grant, resolver.resolve(realm, client, grant, null));
+        }
+        return EffectivePolicyRepresentation.of(realm, client, resolver.resolve(realm, client), perGrant);
     }
 
     private static ErrorResponseException badRequest(String message) {

@@ -1,51 +1,54 @@
 package io.github.sessionguard.enforce;
 
-import io.github.sessionguard.rotation.RefreshTokenRotation;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.InvalidTierConfigurationException;
+import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierConfigurationParser;
-import io.github.sessionguard.tier.TierPolicy;
+import io.github.sessionguard.tier.TierSource;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenManager.AccessTokenResponseBuilder;
-import org.keycloak.protocol.oidc.grants.ciba.clientpolicy.context.BackchannelTokenResponseContext;
-import org.keycloak.protocol.oidc.grants.device.clientpolicy.context.DeviceTokenResponseContext;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
-import org.keycloak.services.clientpolicy.context.ImplicitHybridTokenResponse;
+import org.keycloak.services.clientpolicy.context.ClientModelContext;
 import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsContext;
-import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsResponseContext;
-import org.keycloak.services.clientpolicy.context.ServiceAccountTokenResponseContext;
-import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
-import org.keycloak.services.clientpolicy.context.TokenResponseContext;
 import org.keycloak.services.clientpolicy.context.TokenRevokeResponseContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
- * The {@code session-tier} executor: Keycloak runs it for every client its policy selects, at every client-policy
- * event, and it makes the client's tier hold there: a login form instead of silent SSO once re-authentication is
- * due, no offline tokens where the tier forbids them, no token that outlives the tier's windows, and refresh tokens
- * that can be used once.
+ * The {@code session-tier} executor. Its configuration is what puts clients in a tier; Keycloak runs it for the
+ * clients its policy selects at the events those policies' conditions vote on. It does not enforce the tier on tokens
+ * itself: {@link TierTokenPostProcessor} does, once per response, for every grant, from the request's effective tier.
+ * Here it only adds what needs an event: telling the request that this executor applies, refusing an offline or
+ * over-long request before the user signs in, shaping the ID token, and ending the session on revocation.
  */
 final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionTierExecutor.Configuration> {
 
     private static final Logger LOG = Logger.getLogger(SessionTierExecutor.class);
+    private static final String REVOCATION_HANDLED = "session-guard.revocation-handled";
 
     private final KeycloakSession session;
-    private Configuration configuration;
+    private ConfiguredTier configured;
+    private InvalidTierConfigurationException unreadable;
 
     SessionTierExecutor(KeycloakSession session) {
         this.session = session;
     }
 
+    /** Parsed once, here: the configuration Keycloak stored was validated when it was saved. */
     @Override
     public void setupConfiguration(Configuration configuration) {
-        this.configuration = configuration;
+        try {
+            configured = TierConfigurationParser.parseStored(configuration.getConfigAsMap());
+        } catch (InvalidTierConfigurationException e) {
+            unreadable = e;
+        }
     }
 
     @Override
@@ -60,75 +63,59 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        ClientModel client = clientOf(context);
+        if (client == null) {
+            return;
+        }
+        RequestTier.observe(session, client, new TierSource(null, null, configured()));
+        ConfiguredTier tier = RequestTier.of(session, client).orElseThrow();
         switch (context.getEvent()) {
             case AUTHORIZATION_REQUEST ->
-                    new AuthorizationRequestEnforcer(tier()).enforce((AuthorizationRequestContext) context);
-            case RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST -> new AuthorizationRequestEnforcer(tier())
+                    new AuthorizationRequestEnforcer(tier).enforce((AuthorizationRequestContext) context);
+            case RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST -> new AuthorizationRequestEnforcer(tier)
                     .refuseOfflineAccess(((ResourceOwnerPasswordCredentialsContext) context).getScopeParameter());
-            case TOKEN_REFRESH_RESPONSE -> refreshResponse((TokenRefreshResponseContext) context);
-            case TOKEN_REVOKE_RESPONSE -> new RevocationEnforcer(session, tier()).enforce((TokenRevokeResponseContext) context);
-            case TOKEN_RESPONSE, RESOURCE_OWNER_PASSWORD_CREDENTIALS_RESPONSE, SERVICE_ACCOUNT_TOKEN_RESPONSE,
-                 DEVICE_TOKEN_RESPONSE, BACKCHANNEL_TOKEN_RESPONSE, IMPLICIT_HYBRID_TOKEN_RESPONSE -> loginResponse(context);
-            default -> {
-                // Other events carry no token this tier has to shape.
-            }
+            case TOKEN_REVOKE_RESPONSE -> revocation(tier, (TokenRevokeResponseContext) context);
+            default -> shapeIdToken(tier, context);
         }
     }
 
-    /** Tokens from a login: capped, and their refresh token starts a rotation family. */
-    private void loginResponse(ClientPolicyContext context) throws ClientPolicyException {
-        ConfiguredTier tier = tier();
-        AccessTokenResponseBuilder response = builderOf(context);
-        new TokenResponseEnforcer(session, tier).enforce(response);
-        rememberTierForThisRequest(tier);
-        if (tier.policy().rotateRefreshTokens()) {
-            new RefreshTokenRotation(session, tier).startFamily(response);
+    /** Several executors may select one client; the session ends once. */
+    private void revocation(ConfiguredTier tier, TokenRevokeResponseContext context) {
+        if (session.getAttribute(REVOCATION_HANDLED) == null) {
+            session.setAttribute(REVOCATION_HANDLED, Boolean.TRUE);
+            new RevocationEnforcer(session, tier).enforce(context);
         }
     }
 
-    /** For the participant record written when these tokens are built; several tiers add up to the strictest. */
-    private void rememberTierForThisRequest(ConfiguredTier tier) {
-        TierPolicy earlier = session.getAttribute(TierPolicy.REQUEST_ATTRIBUTE, TierPolicy.class);
-        session.setAttribute(TierPolicy.REQUEST_ATTRIBUTE, earlier == null ? tier.policy() : earlier.strictest(tier.policy()));
-    }
-
-    /** Tokens from a refresh: the presented token is spent (or found replayed) before the new ones are capped. */
-    private void refreshResponse(TokenRefreshResponseContext context) throws ClientPolicyException {
-        ConfiguredTier tier = tier();
-        if (tier.policy().rotateRefreshTokens()) {
-            new RefreshTokenRotation(session, tier).rotate(context);
-        }
-        new TokenResponseEnforcer(session, tier).enforce(context.getAccessTokenResponseBuilder());
-    }
-
-    private ConfiguredTier tier() throws ClientPolicyException {
-        try {
-            return TierConfigurationParser.parse(configuration.getConfigAsMap());
-        } catch (InvalidTierConfigurationException e) {
-            // Stored configurations are validated on every update, so this is a realm edited behind Keycloak's
-            // back. Refusing the request is the safe answer: a tier that can't be read must not mean "no limits".
-            LOG.errorf("Realm %s holds an unreadable session-tier configuration: %s",
-                    session.getContext().getRealm().getName(), e.getMessage());
-            throw new ClientPolicyException(OAuthErrorException.SERVER_ERROR, "session tier misconfigured",
-                    Response.Status.INTERNAL_SERVER_ERROR);
+    /**
+     * Keycloak's token post-processing, where the access and refresh tokens are shaped, doesn't see the ID token,
+     * whose expiry Keycloak copied from the access token before any tier had a say; the response events do.
+     */
+    private void shapeIdToken(ConfiguredTier tier, ClientPolicyContext context) {
+        AccessTokenResponseBuilder response = TokenResponses.builderOf(context);
+        if (response != null && response.getIdToken() != null && response.getClientSessionCtx() != null) {
+            new TokenShaper(tier).capIdToken(response.getIdToken(),
+                    response.getClientSessionCtx().getClientSession().getUserSession());
         }
     }
 
-    private static AccessTokenResponseBuilder builderOf(ClientPolicyContext context) {
-        if (context instanceof TokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof ResourceOwnerPasswordCredentialsResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof ServiceAccountTokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof DeviceTokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof BackchannelTokenResponseContext c) {
-            return c.getAccessTokenResponseBuilder();
-        } else if (context instanceof ImplicitHybridTokenResponse c) {
-            return c.getAccessTokenResponseBuilder();
+    private ConfiguredTier configured() throws ClientPolicyException {
+        if (configured != null) {
+            return configured;
         }
-        throw new IllegalStateException("No token response builder in " + context.getClass().getName());
+        // Stored configurations are validated on every update, so this is a realm edited behind Keycloak's
+        // back. Refusing the request is the safe answer: a tier that can't be read must not mean "no limits".
+        LOG.errorf("Realm %s holds an unreadable session-tier configuration: %s",
+                session.getContext().getRealm().getName(), unreadable.getMessage());
+        throw new ClientPolicyException(OAuthErrorException.SERVER_ERROR, "session tier misconfigured",
+                Response.Status.INTERNAL_SERVER_ERROR);
+    }
+
+    private ClientModel clientOf(ClientPolicyContext context) {
+        if (context instanceof ClientModelContext withClient && withClient.getClient() != null) {
+            return withClient.getClient();
+        }
+        return session.getContext().getClient();
     }
 
     /**

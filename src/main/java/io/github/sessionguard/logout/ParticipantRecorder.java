@@ -1,5 +1,6 @@
 package io.github.sessionguard.logout;
 
+import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.AuthenticatedClientSessionModel;
@@ -40,7 +41,7 @@ final class ParticipantRecorder implements TokenPostProcessor {
         }
         UserSessionModel userSession = clientSession.getUserSession();
         long now = Time.currentTime();
-        TierPolicy tier = session.getAttribute(TierPolicy.REQUEST_ATTRIBUTE, TierPolicy.class);
+        TierPolicy tier = RequestTier.policy(session, client).orElse(null);
         SessionParticipantEntity participant = new SessionParticipantEntity();
         participant.setId(SessionParticipantEntity.idOf(userSession.getId(), client.getId(), userSession.isOffline()));
         participant.setRealmId(userSession.getRealm().getId());

@@ -4,9 +4,8 @@ import io.github.sessionguard.logout.EndReason;
 import io.github.sessionguard.logout.SessionLookup;
 import io.github.sessionguard.logout.SessionTerminator;
 import io.github.sessionguard.tier.ConfiguredTier;
+import io.github.sessionguard.tier.TierRefusal;
 import org.jboss.logging.Logger;
-import org.keycloak.OAuth2Constants;
-import org.keycloak.OAuthErrorException;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventBuilder;
@@ -16,18 +15,18 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.protocol.oidc.TokenManager.AccessTokenResponseBuilder;
 import org.keycloak.representations.RefreshToken;
-import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.TokenRefreshResponseContext;
 
 /**
- * Single-use refresh tokens for a tier with {@code rotate-refresh-tokens}: each token's first exchange claims it in
- * Keycloak's single-use object store (atomic, and shared by every node of a cluster); a second exchange is a replay,
- * unless it retries the token exchanged last within the grace period. A replay ends the whole session.
+ * Single-use refresh tokens for a tier with {@code rotate-refresh-tokens}: each token's first exchange spends it in
+ * Keycloak's single-use object store, keyed by the token's id (so two uses within one second are told apart, unlike
+ * Keycloak 26.7.3's own timestamp-based reuse check); a second exchange is a replay, unless it retries the token
+ * exchanged last within the grace period. A replay ends the whole session. A token is spent only if its request
+ * succeeds ({@link UndoOnFailure}).
  *
- * <p>It runs after Keycloak has verified the presented token (signature, expiry, realm, client, session), so a forged
- * or foreign token never gets here and can't end anyone's session.
+ * <p>It runs in token post-processing, once per refresh, after Keycloak has verified the presented token (signature,
+ * expiry, realm, client, session) and after every client-policy executor: a forged or foreign token never gets here
+ * and can't end anyone's session, and no later executor can fail the request after the token was spent.
  */
 public final class RefreshTokenRotation {
 
@@ -36,60 +35,63 @@ public final class RefreshTokenRotation {
     static final String REUSE_ERROR = "refresh_token_reused";
 
     private static final Logger LOG = Logger.getLogger(RefreshTokenRotation.class);
-    private static final String USED_KEY_PREFIX = "session-guard.refresh-token-used.";
     /** Markers outlive their token by this much, so clock skew between nodes can't reopen a token. */
     private static final long MARKER_SLACK_SECONDS = 60;
 
     private final KeycloakSession session;
     private final ConfiguredTier tier;
+    private final SpentTokens spent;
 
     public RefreshTokenRotation(KeycloakSession session, ConfiguredTier tier) {
         this.session = session;
         this.tier = tier;
+        this.spent = new SpentTokens(session);
     }
 
-    /** A first refresh token (after a login, not a refresh) starts a new family. */
-    public void startFamily(AccessTokenResponseBuilder response) {
-        RefreshToken issued = response.getRefreshToken();
-        if (issued != null) {
-            issued.getOtherClaims().put(FAMILY_CLAIM, SecretGenerator.getInstance().generateSecureID());
-        }
+    /** A first refresh token (after a login or an exchange, not a refresh) starts a new family. */
+    public void startFamily(RefreshToken issued) {
+        issued.getOtherClaims().put(FAMILY_CLAIM, SecretGenerator.getInstance().generateSecureID());
     }
 
-    public void rotate(TokenRefreshResponseContext context) throws ClientPolicyException {
-        AccessTokenResponseBuilder response = context.getAccessTokenResponseBuilder();
-        RefreshToken presented = session.tokens().decode(context.getParams().getFirst(OAuth2Constants.REFRESH_TOKEN),
-                RefreshToken.class);
-        if (presented == null) {
-            // Keycloak verified this very token a moment ago; refuse rather than let it through unchecked.
-            throw new ClientPolicyException(OAuthErrorException.INVALID_GRANT, "Invalid refresh token");
-        }
+    /**
+     * @param presented the refresh token of the request, verified by Keycloak
+     * @param issued    the refresh token about to be returned
+     */
+    public void rotate(RefreshToken presented, RefreshToken issued, AuthenticatedClientSessionModel clientSession)
+            throws TierRefusal {
         String family = familyOf(presented);
-        AuthenticatedClientSessionModel clientSession = response.getClientSessionCtx().getClientSession();
-        RefreshToken issued = response.getRefreshToken();
+        issued.getOtherClaims().put(FAMILY_CLAIM, family);
         long now = Time.currentTime();
+        long grace = tier.policy().reuseGracePeriod();
 
-        if (claim(presented.getId(), markerLifespan(presented, now, tier.policy().maxLifespan()))) {
-            stamp(issued, family);
-            remember(presented.getId(), new LastRotation(idOf(issued), now));
+        if (spent.spend(presented.getId(), markerLifespan(presented, now, tier.policy().maxLifespan()))) {
+            rotated(presented.getId(), new LastRotation(issued.getId(), now), presented.getId(), null);
             return;
         }
-        LastRotation last = LastRotation.of(session.singleUseObjects(), presented.getId());
+        LastRotation last = grace > 0 ? LastRotation.of(session.singleUseObjects(), presented.getId()) : null;
         // A retry of a spent token is let through only within the grace period, and only while the token that
-        // replaced it is unused: that is the client that lost the response. The replacement is spent here, so that
-        // whoever holds it can never use it; if it was used already, this token is not the latest, and it's a replay.
-        if (last != null && last.withinGrace(now, tier.policy().reuseGracePeriod())
-                && (last.issuedTokenId() == null
-                        || claim(last.issuedTokenId(), tier.policy().idleTimeout() + MARKER_SLACK_SECONDS))) {
-            stamp(issued, family);
-            remember(presented.getId(), new LastRotation(idOf(issued), last.rotatedAt()));
+        // replaced it is unused: that is the client that lost the response, or gave up waiting for it. The
+        // replacement is spent here, so that whoever holds it can never use it; if it was used already, this token
+        // is not the latest, and it's a replay.
+        if (last != null && last.withinGrace(now, grace) && last.issuedTokenId() != null
+                && spent.spend(last.issuedTokenId(), tier.policy().idleTimeout() + MARKER_SLACK_SECONDS)) {
+            rotated(presented.getId(), new LastRotation(issued.getId(), last.rotatedAt()), last.issuedTokenId(), last);
             return;
         }
         replayDetected(presented, family, clientSession);
     }
 
+    private void rotated(String exchangedTokenId, LastRotation rotation, String spentTokenId, LastRotation previous) {
+        long recordLifespan = tier.policy().reuseGracePeriod() + MARKER_SLACK_SECONDS;
+        if (tier.policy().reuseGracePeriod() > 0) {
+            rotation.rememberNow(session.getKeycloakSessionFactory(), exchangedTokenId, recordLifespan);
+        }
+        session.getTransactionManager().enlistAfterCompletion(new UndoOnFailure(session.getKeycloakSessionFactory(),
+                exchangedTokenId, rotation.issuedTokenId(), spentTokenId, previous, recordLifespan));
+    }
+
     private void replayDetected(RefreshToken presented, String family, AuthenticatedClientSessionModel clientSession)
-            throws ClientPolicyException {
+            throws TierRefusal {
         UserSessionModel userSession = clientSession.getUserSession();
         RealmModel realm = session.getContext().getRealm();
         String clientId = clientSession.getClient().getClientId();
@@ -106,7 +108,7 @@ public final class RefreshTokenRotation {
             detachClient(userSession, clientSession);
         }
         ReuseMetrics.replayDetected(realm.getName(), clientId, endSession);
-        throw new ClientPolicyException(OAuthErrorException.INVALID_GRANT,
+        throw TierRefusal.invalidGrant(
                 "Refresh token was already used" + (endSession ? "; the session has been ended" : ""));
     }
 
@@ -140,24 +142,6 @@ public final class RefreshTokenRotation {
         });
     }
 
-    private boolean claim(String tokenId, long lifespanSeconds) {
-        return session.singleUseObjects().putIfAbsent(USED_KEY_PREFIX + tokenId, lifespanSeconds);
-    }
-
-    private static void stamp(RefreshToken issued, String family) {
-        if (issued != null) {
-            issued.getOtherClaims().put(FAMILY_CLAIM, family);
-        }
-    }
-
-    /** Only needed for the grace window, so only kept as long as it. */
-    private void remember(String exchangedTokenId, LastRotation rotation) {
-        long grace = tier.policy().reuseGracePeriod();
-        if (grace > 0) {
-            rotation.rememberFor(session.singleUseObjects(), exchangedTokenId, grace + MARKER_SLACK_SECONDS);
-        }
-    }
-
     /** As long as the token could still be verified; a token without expiry lives at most max-lifespan. */
     private static long markerLifespan(RefreshToken token, long now, long maxLifespan) {
         Long exp = token.getExp();
@@ -169,9 +153,5 @@ public final class RefreshTokenRotation {
     private static String familyOf(RefreshToken token) {
         Object family = token.getOtherClaims().get(FAMILY_CLAIM);
         return family != null ? family.toString() : token.getId();
-    }
-
-    private static String idOf(RefreshToken token) {
-        return token == null ? null : token.getId();
     }
 }

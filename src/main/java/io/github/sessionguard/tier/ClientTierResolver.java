@@ -22,14 +22,14 @@ import org.keycloak.representations.idm.ClientProfilesRepresentation;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.ClientPolicyVote;
 import org.keycloak.services.clientpolicy.condition.ClientPolicyConditionProvider;
-import org.keycloak.services.clientpolicy.context.TokenRefreshContext;
 import org.keycloak.util.JsonSerialization;
-import jakarta.ws.rs.core.MultivaluedHashMap;
 
 /**
- * Answers "which tier governs client X?" outside a request, the way Keycloak's client-policy manager would decide it
- * during one: every enabled policy whose conditions hold for the client contributes the {@code session-tier}
- * executors of its profiles. Conditions are asked about a refresh-token request, the event a tier matters most for.
+ * Answers "which tier governs client X for grant G?", the one place that decides it: every enabled policy whose
+ * conditions hold for the client contributes the {@code session-tier} executors of its profiles. Conditions are asked
+ * a {@link ConditionQuestion} that carries the client and the requested scope, so that every condition about the
+ * client votes on every grant, where Keycloak's own events would leave some of them abstaining (and the tier
+ * unapplied) on the password, device and implicit responses.
  */
 public final class ClientTierResolver {
 
@@ -41,7 +41,13 @@ public final class ClientTierResolver {
         this.session = session;
     }
 
+    /** The tier of a client's refresh-token requests, the grant a tier matters most for; no scope requested. */
     public EffectiveTier resolve(RealmModel realm, ClientModel client) {
+        return resolve(realm, client, Grant.REFRESH_TOKEN, null);
+    }
+
+    public EffectiveTier resolve(RealmModel realm, ClientModel client, Grant grant, String scope) {
+        ConditionQuestion question = new ConditionQuestion(grant.requestEvent(), client, scope);
         List<TierSource> sources = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         KeycloakContext context = session.getContext();
@@ -50,7 +56,7 @@ public final class ClientTierResolver {
         try {
             List<ClientProfileRepresentation> profiles = profiles(realm);
             for (ClientPolicyRepresentation policy : policies(realm)) {
-                if (Boolean.TRUE.equals(policy.isEnabled()) && holdsFor(realm, policy, client, notes)) {
+                if (Boolean.TRUE.equals(policy.isEnabled()) && holdsFor(realm, policy, question, notes)) {
                     sources.addAll(tierSources(policy, profiles));
                 }
             }
@@ -81,7 +87,7 @@ public final class ClientTierResolver {
     }
 
     /** Mirrors Keycloak's own rule: every condition votes yes, or abstains in a non-strict policy; at least one yes. */
-    private boolean holdsFor(RealmModel realm, ClientPolicyRepresentation policy, ClientModel client,
+    private boolean holdsFor(RealmModel realm, ClientPolicyRepresentation policy, ConditionQuestion question,
             List<String> notes) {
         List<ClientPolicyConditionRepresentation> conditions = Optional.ofNullable(policy.getConditions())
                 .orElse(List.of());
@@ -90,10 +96,11 @@ public final class ClientTierResolver {
         for (ClientPolicyConditionRepresentation condition : conditions) {
             ClientPolicyVote vote;
             try {
-                vote = vote(realm, condition, client);
+                vote = vote(realm, condition, question);
             } catch (RuntimeException | ClientPolicyException e) {
                 notes.add("Condition '" + condition.getConditionProviderId() + "' of client policy '"
-                        + policy.getName() + "' can only be decided during a request; that policy is left out here");
+                        + policy.getName() + "' can only be decided during a live request (asked about "
+                        + question.getEvent() + "); that policy is left out here");
                 return false;
             }
             if (vote == ClientPolicyVote.NO || (vote == ClientPolicyVote.ABSTAIN && strict)) {
@@ -104,7 +111,8 @@ public final class ClientTierResolver {
         return anyYes;
     }
 
-    private ClientPolicyVote vote(RealmModel realm, ClientPolicyConditionRepresentation condition, ClientModel client)
+    private ClientPolicyVote vote(RealmModel realm, ClientPolicyConditionRepresentation condition,
+            ConditionQuestion question)
             throws ClientPolicyException {
         JsonNode config = condition.getConfiguration();
         JsonConfigComponentModel model = new JsonConfigComponentModel(ClientPolicyConditionProvider.class,
@@ -117,8 +125,7 @@ public final class ClientTierResolver {
         }
         provider.setupConfiguration(JsonSerialization.mapper.convertValue(config,
                 provider.getConditionConfigurationClass()));
-        ClientPolicyVote vote = provider.applyPolicy(
-                new TokenRefreshContext(new MultivaluedHashMap<>(), client, null));
+        ClientPolicyVote vote = provider.applyPolicy(question);
         if (provider.isNegativeLogic() && vote != ClientPolicyVote.ABSTAIN) {
             return vote == ClientPolicyVote.YES ? ClientPolicyVote.NO : ClientPolicyVote.YES;
         }
@@ -134,7 +141,7 @@ public final class ClientTierResolver {
                                 : Optional.ofNullable(profile.getExecutors()).orElse(List.of())) {
                             if (EXECUTOR_ID.equals(executor.getExecutorProviderId())) {
                                 sources.add(new TierSource(policy.getName(), profileName,
-                                        TierConfigurationParser.parse(asMap(executor.getConfiguration()))));
+                                        TierConfigurationParser.parseStored(asMap(executor.getConfiguration()))));
                             }
                         }
                     });

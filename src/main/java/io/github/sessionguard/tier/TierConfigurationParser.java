@@ -1,8 +1,11 @@
 package io.github.sessionguard.tier;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns the raw key/value configuration of a {@code session-tier} executor (as JSON gives it: numbers, strings,
@@ -15,7 +18,32 @@ public final class TierConfigurationParser {
     /** One year. Longer than any sensible session, and small enough that adding it to a timestamp can't overflow. */
     static final long LONGEST_DURATION = 31_536_000;
 
+    /**
+     * Stored configurations already parsed, by their raw form: the tier of a client is resolved on every token
+     * request, and the same few configurations would otherwise be parsed again each time. Bounded, because a realm
+     * edited many times leaves old forms behind.
+     */
+    private static final Map<Map<String, ?>, ConfiguredTier> STORED = new ConcurrentHashMap<>();
+    private static final int STORED_LIMIT = 1_000;
+
     private TierConfigurationParser() {
+    }
+
+    /**
+     * A configuration Keycloak has stored. It was validated when it was saved, so it parses; one that doesn't (a
+     * realm edited behind Keycloak's back) throws, and must never be read as "no limits".
+     */
+    public static ConfiguredTier parseStored(Map<String, ?> raw) {
+        ConfiguredTier known = STORED.get(raw);
+        if (known != null) {
+            return known;
+        }
+        ConfiguredTier parsed = parse(raw);
+        if (STORED.size() >= STORED_LIMIT) {
+            STORED.clear();
+        }
+        STORED.put(Collections.unmodifiableMap(new HashMap<>(raw)), parsed);
+        return parsed;
     }
 
     public static ConfiguredTier parse(Map<String, ?> raw) {
@@ -115,6 +143,11 @@ public final class TierConfigurationParser {
             throw invalid("'access-token-lifespan' (" + policy.accessTokenLifespan()
                     + " s) must not be greater than 'idle-timeout' (" + policy.idleTimeout()
                     + " s): an access token would outlive the idle window");
+        }
+        if (policy.reuseGracePeriod() > policy.idleTimeout()) {
+            throw invalid("'reuse-grace-period' (" + policy.reuseGracePeriod()
+                    + " s) must not be greater than 'idle-timeout' (" + policy.idleTimeout()
+                    + " s): a token may not stay retryable after the refresh token it replaced has died of idleness");
         }
         if (policy.reauthMaxAge() > policy.maxLifespan()) {
             throw invalid("'reauth-max-age' (" + policy.reauthMaxAge() + " s) must not be greater than 'max-lifespan' ("

@@ -16,9 +16,6 @@ public record TierPolicy(
         boolean offlineAccess,
         boolean endSessionsOnCredentialChange) {
 
-    /** Where the {@code session-tier} executor leaves the policy of the request's client, for later steps of it. */
-    public static final String REQUEST_ATTRIBUTE = "session-guard.tier-policy";
-
     /**
      * The policy that honours both: the shorter of every duration and the safer of every switch. Used when
      * more than one client policy puts a client under a tier, because every matching executor enforces its

@@ -138,6 +138,36 @@ class EffectivePolicyIT {
         }
     }
 
+    /** What applies per grant, and a warning where a condition decides by grant (Keycloak's grant-type). */
+    @Test
+    void theTierIsReportedPerGrant() {
+        RealmFixture realm = new RealmFixture("effective-policy-grants");
+        realm.publicClient("by-role");
+        realm.publicClient("by-grant");
+        realm.json().putObject("roles").putObject("client").putArray("by-role").addObject().put("name", "tiered");
+        realm.tierProfile("high-profile", Map.of("tier", "high"))
+                .policy("by-role", "high-profile", "client-roles", Json.parse("{\"roles\": [\"tiered\"]}"))
+                .policy("password-only", "high-profile", "grant-type",
+                        Json.parse("{\"grant_types\": [\"password\"]}"));
+        realm.create(admin);
+        try {
+            JsonNode byRole = admin.getJson("/admin/realms/effective-policy-grants/session-guard/clients/by-role");
+            for (String grant : java.util.List.of("authorization_code", "refresh_token", "password",
+                    "client_credentials", "urn:ietf:params:oauth:grant-type:device_code",
+                    "urn:ietf:params:oauth:grant-type:token-exchange", "authorization_request")) {
+                assertThat(byRole.get("grants").get(grant).asText()).as(grant).isEqualTo("high");
+            }
+
+            JsonNode byGrant = admin.getJson("/admin/realms/effective-policy-grants/session-guard/clients/by-grant");
+            assertThat(byGrant.get("grants").get("password").asText()).isEqualTo("high");
+            assertThat(byGrant.get("grants").get("refresh_token").isNull()).isTrue();
+            assertThat(warnings(byGrant)).anySatisfy(warning -> assertThat(warning)
+                    .contains("For grant 'password'").contains("decides by grant"));
+        } finally {
+            admin.deleteRealm("effective-policy-grants");
+        }
+    }
+
     private JsonNode effectivePolicy(String clientId) {
         return admin.getJson(path(clientId));
     }

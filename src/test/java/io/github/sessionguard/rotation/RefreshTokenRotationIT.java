@@ -18,6 +18,9 @@ import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testprovider.RequestFaultsFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,8 @@ class RefreshTokenRotationIT {
 
     private static final String REALM = "rotation";
     private static final long GRACE = 3;
+    /** How long the first refresh is held in flight: longer than the retry takes, shorter than the grace window. */
+    private static final long IN_FLIGHT_MILLIS = 2_000;
 
     private KeycloakServer server;
     private AdminApi admin;
@@ -197,6 +202,72 @@ class RefreshTokenRotationIT {
 
         assertThat(older.status()).as("%s is not the token exchanged last", "first").isEqualTo(400);
         assertThat(admin.userSessions(REALM, USER)).isEmpty();
+    }
+
+    /**
+     * A mobile app gives up waiting for a slow refresh and retries with the same token while the first request is
+     * still running: within the grace period that is the retry grace exists for, and the session lives on.
+     */
+    @Test
+    void aRetryWhileTheFirstRequestIsStillInFlightKeepsTheSession() throws Exception {
+        String first = graceful.login(USER, PASSWORD).get("refresh_token").asText();
+        Path inFlight = Files.createTempDirectory("in-flight").resolve("signal");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<HttpResult> slow = pool.submit(() -> graceful.refresh(first,
+                    Map.of(RequestFaultsFactory.DELAY_HEADER, String.valueOf(IN_FLIGHT_MILLIS),
+                            RequestFaultsFactory.SIGNAL_FILE_HEADER, inFlight.toString())));
+            Deadline.await(Duration.ofSeconds(10), "the first refresh to have rotated its token and be held",
+                    () -> Files.exists(inFlight));
+
+            HttpResult retry = graceful.refresh(first);
+
+            assertThat(retry.status()).as("the retry while the first request is in flight: %s", retry).isEqualTo(200);
+            assertThat(slow.get().status()).as("the slow request completes too").isEqualTo(200);
+            assertThat(graceful.refresh(retry.json().get("refresh_token").asText()).status())
+                    .as("the retry's token carries the session on").isEqualTo(200);
+            assertThat(admin.userSessions(REALM, USER)).isNotEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A refresh that fails after the tier rotated its token leaves the token unspent: the app's retry works. */
+    @Test
+    void aRefreshThatFailsDoesNotSpendTheToken() {
+        String first = mobile.login(USER, PASSWORD).get("refresh_token").asText();
+
+        HttpResult failed = mobile.refresh(first, Map.of(RequestFaultsFactory.FAIL_HEADER, "true"));
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(500);
+
+        HttpResult retry = mobile.refresh(first);
+        assertThat(retry.status()).as("grace 0, yet the failed request spent nothing: %s", retry).isEqualTo(200);
+        assertThat(admin.userSessions(REALM, USER)).isNotEmpty();
+        assertThat(mobile.refresh(first).status()).as("once the retry succeeded, the token is spent").isEqualTo(400);
+    }
+
+    /**
+     * Keycloak 26.7.3's own "Revoke Refresh Token" lets a token be replayed within the second it was used
+     * (keycloak/keycloak#50999): it compares timestamps. Rotation here is keyed by the token's id.
+     */
+    @Test
+    void aRefreshTokenUsedTwiceWithinTheSameSecondIsAReplay() {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            String token = mobile.login(USER, PASSWORD).get("refresh_token").asText();
+            Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000, "the start of a fresh second");
+            long second = System.currentTimeMillis() / 1000;
+            HttpResult used = mobile.refresh(token);
+            HttpResult replay = mobile.refresh(token);
+            if (System.currentTimeMillis() / 1000 != second) {
+                continue; // the two requests straddled a second; try again for a clean case
+            }
+            assertThat(used.status()).isEqualTo(200);
+            assertThat(replay.status()).as("a replay in the same second: %s", replay).isEqualTo(400);
+            assertThat(replay.json().get("error").asText()).isEqualTo("invalid_grant");
+            assertThat(admin.userSessions(REALM, USER)).isEmpty();
+            return;
+        }
+        throw new AssertionError("Two refreshes never fit in one second on this machine");
     }
 
     @Test

@@ -22,6 +22,9 @@ public final class BrowserSession {
 
     private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*>", Pattern.DOTALL);
     private static final Pattern ACTION = Pattern.compile("action=\"([^\"]+)\"");
+    private static final Pattern CONSENT_FORM = Pattern.compile("<form[^>]*action=\"([^\"]*login-actions/consent[^\"]*)\"",
+            Pattern.DOTALL);
+    private static final Pattern CONSENT_CODE = Pattern.compile("name=\"code\"\s+value=\"([^\"]*)\"");
 
     private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -36,7 +39,15 @@ public final class BrowserSession {
         }
 
         public String queryParameter(String name) {
-            String query = URI.create(redirect).getRawQuery();
+            return parameter(URI.create(redirect).getRawQuery(), name);
+        }
+
+        /** A parameter of the redirect's fragment, where the implicit and hybrid flows put their tokens. */
+        public String fragmentParameter(String name) {
+            return parameter(URI.create(redirect).getRawFragment(), name);
+        }
+
+        private static String parameter(String query, String name) {
             for (String pair : query == null ? new String[0] : query.split("&")) {
                 String[] parts = pair.split("=", 2);
                 if (parts[0].equals(name)) {
@@ -102,6 +113,42 @@ public final class BrowserSession {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.formBody(fields))));
         return new HttpResult(response.statusCode(), response.body(), response.headers());
+    }
+
+    /**
+     * Confirms a device flow's user code as its user would: opens the verification URI, signs in, and grants the
+     * device access on Keycloak's consent page (which the device flow always shows).
+     */
+    public HttpResult approveDevice(String verificationUriComplete, String username, String password) {
+        HttpResult page = followWithinKeycloak(visit(verificationUriComplete));
+        Matcher form = LOGIN_FORM.matcher(page.body());
+        if (form.find()) {
+            Matcher action = ACTION.matcher(form.group());
+            if (!action.find()) {
+                throw new AssertionError("Login form without action");
+            }
+            String body = Http.formBody(Map.of("username", username, "password", password, "credentialId", ""));
+            HttpResponse<String> response = send(HttpRequest.newBuilder(absolute(verificationUriComplete, action.group(1)))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            page = followWithinKeycloak(new HttpResult(response.statusCode(), response.body(), response.headers()));
+        }
+        Matcher consent = CONSENT_FORM.matcher(page.body());
+        if (consent.find()) {
+            Matcher code = CONSENT_CODE.matcher(page.body());
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("code", code.find() ? code.group(1) : "");
+            fields.put("accept", "Yes");
+            HttpResponse<String> response = send(HttpRequest.newBuilder(absolute(verificationUriComplete, consent.group(1)))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.formBody(fields))));
+            page = followWithinKeycloak(new HttpResult(response.statusCode(), response.body(), response.headers()));
+        }
+        return page;
+    }
+
+    private static URI absolute(String base, String htmlAction) {
+        return URI.create(base).resolve(htmlAction.replace("&amp;", "&"));
     }
 
     /** Logs in through the form and returns the authorization code sent back to the client. */

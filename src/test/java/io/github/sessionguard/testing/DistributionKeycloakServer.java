@@ -84,6 +84,8 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         Path home = workDir.resolve("keycloak-" + httpPort);
         copyDistribution(distribution, home);
         copy(providerJar, home.resolve("providers").resolve(providerJar.getFileName()));
+        Path testProviders = testProvidersJar();
+        copy(testProviders, home.resolve("providers").resolve(testProviders.getFileName()));
 
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), mode,
                 "--http-host=127.0.0.1",
@@ -116,6 +118,15 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         server.launch();
         keepAugmentation(home, augmented);
         return server;
+    }
+
+    /** The test-only provider (see io.github.sessionguard.testprovider), which Maven packages beside the real jar. */
+    static Path testProvidersJar() {
+        Path jar = Path.of(TestSettings.require("sessionguard.test-providers.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No test provider jar at " + jar + ": run 'mvn verify', which builds it");
+        }
+        return jar;
     }
 
     /**

@@ -49,6 +49,12 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(formBody(form))));
     }
 
+    public HttpResult postFormWithHeaders(String url, Map<String, String> form, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(url, null).header("Content-Type", "application/x-www-form-urlencoded");
+        headers.forEach(builder::header);
+        return send(builder.POST(HttpRequest.BodyPublishers.ofString(formBody(form))));
+    }
+
     public HttpResult postJson(String url, Object body, String bearer) {
         return send(request(url, bearer).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));

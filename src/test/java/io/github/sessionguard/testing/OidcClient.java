@@ -59,11 +59,54 @@ public final class OidcClient {
         return http.postForm(endpoint("token"), form, null);
     }
 
+    /** A refresh with extra request headers (for the test-only provider that delays or fails requests). */
+    public HttpResult refresh(String refreshToken, Map<String, String> headers) {
+        Map<String, String> form = credentials();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        return http.postFormWithHeaders(endpoint("token"), form, headers);
+    }
+
     public HttpResult exchangeCode(String code, String redirectUri) {
         Map<String, String> form = credentials();
         form.put("grant_type", "authorization_code");
         form.put("code", code);
         form.put("redirect_uri", redirectUri);
+        return http.postForm(endpoint("token"), form, null);
+    }
+
+    public HttpResult clientCredentials() {
+        Map<String, String> form = credentials();
+        form.put("grant_type", "client_credentials");
+        return http.postForm(endpoint("token"), form, null);
+    }
+
+    /** RFC 8628 device authorization request: the device code and the user code to confirm in a browser. */
+    public HttpResult deviceAuthorization(String scope) {
+        Map<String, String> form = credentials();
+        if (scope != null) {
+            form.put("scope", scope);
+        }
+        return http.postForm(endpoint("auth/device"), form, null);
+    }
+
+    public HttpResult deviceToken(String deviceCode) {
+        Map<String, String> form = credentials();
+        form.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+        form.put("device_code", deviceCode);
+        return http.postForm(endpoint("token"), form, null);
+    }
+
+    /** RFC 8693 standard token exchange of a token this client holds, for the token type asked. */
+    public HttpResult exchangeToken(String subjectToken, String requestedTokenType, String scope) {
+        Map<String, String> form = credentials();
+        form.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
+        form.put("subject_token", subjectToken);
+        form.put("subject_token_type", "urn:ietf:params:oauth:token-type:access_token");
+        form.put("requested_token_type", requestedTokenType);
+        if (scope != null) {
+            form.put("scope", scope);
+        }
         return http.postForm(endpoint("token"), form, null);
     }
 

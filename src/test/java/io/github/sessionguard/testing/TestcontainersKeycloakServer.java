@@ -22,7 +22,7 @@ public final class TestcontainersKeycloakServer implements KeycloakServer {
         KeycloakContainer container = new KeycloakContainer("quay.io/keycloak/keycloak:" + version)
                 .withAdminUsername(AdminApi.ADMIN_USER)
                 .withAdminPassword(AdminApi.ADMIN_PASSWORD)
-                .withProviderLibsFrom(List.of(providerJar))
+                .withProviderLibsFrom(List.of(providerJar, DistributionKeycloakServer.testProvidersJar().toFile()))
                 .withEnabledMetrics();
         container.start();
         return new TestcontainersKeycloakServer(container);

@@ -135,6 +135,18 @@ class TierConfigurationParserTest {
     }
 
     @Test
+    void reuseGracePeriodLongerThanTheIdleTimeoutIsRejected() {
+        assertRejected(config("tier", "low", "idle-timeout", 600, "access-token-lifespan", 300,
+                "reuse-grace-period", 601), "'reuse-grace-period' (601 s)", "must not be greater than 'idle-timeout' (600 s)");
+    }
+
+    @Test
+    void reuseGracePeriodEqualToTheIdleTimeoutIsAccepted() {
+        assertThat(parse("tier", "low", "idle-timeout", 600, "access-token-lifespan", 300, "reuse-grace-period", 600)
+                .reuseGracePeriod()).isEqualTo(600);
+    }
+
+    @Test
     void negativeReuseGracePeriodIsRejected() {
         assertRejected(config("tier", "low", "reuse-grace-period", "-5"),
                 "'reuse-grace-period'", "must be a non-negative whole number of seconds", "-5");

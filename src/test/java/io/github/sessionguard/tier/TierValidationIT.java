@@ -56,6 +56,8 @@ class TierValidationIT {
                         "must not be greater than 'max-lifespan'"),
                 Arguments.of(Map.of("tier", "high", "access-token-lifespan", 1_000), "'access-token-lifespan'",
                         "must not be greater than 'idle-timeout'"),
+                Arguments.of(Map.of("tier", "low", "idle-timeout", 600, "access-token-lifespan", 300,
+                        "reuse-grace-period", 3_600), "'reuse-grace-period'", "must not be greater than 'idle-timeout'"),
                 Arguments.of(Map.of("tier", "extreme"), "'tier'", "must be one of high, medium, low"),
                 Arguments.of(Map.of("tier", "low", "offline-access", "maybe"), "'offline-access'",
                         "must be true, false or preset"));
