@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the provider, fetches the Keycloak distribution from Maven Central, installs the provider, imports the demo
 # realm (src/demo/demo-realm.json) and starts Keycloak on http://localhost:8080 with admin/admin.
+# SESSION_GUARD_DEMO_PORT chooses another port.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,5 +22,5 @@ mkdir -p "$home/data/import"
 cp src/demo/demo-realm.json "$home/data/import/"
 
 export KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin
-exec "$home/bin/kc.sh" start-dev --import-realm --http-host=127.0.0.1 --http-port=8080 \
+exec "$home/bin/kc.sh" start-dev --import-realm --http-host=127.0.0.1 --http-port="${SESSION_GUARD_DEMO_PORT:-8080}" \
   --health-enabled=true --metrics-enabled=true "$@"

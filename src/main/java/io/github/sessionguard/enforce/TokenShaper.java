@@ -1,5 +1,6 @@
 package io.github.sessionguard.enforce;
 
+import io.github.sessionguard.tier.AuthTime;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.TierRefusal;
 import org.keycloak.common.util.Time;
@@ -8,7 +9,6 @@ import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.IDToken;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.representations.RefreshToken;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.util.TokenUtil;
 
 /**
@@ -51,20 +51,14 @@ final class TokenShaper {
     }
 
     private TokenLifetimeCaps caps(UserSessionModel userSession) {
-        return new TokenLifetimeCaps(tier.policy(), Time.currentTime(), authTime(userSession));
+        return new TokenLifetimeCaps(tier.policy(), Time.currentTime(), AuthTime.of(userSession));
     }
 
     /** A token's lifetime counts from when it was issued, which may be a second before it is shaped. */
     private TokenLifetimeCaps caps(UserSessionModel userSession, JsonWebToken token) {
         Long issuedAt = token.getIat();
         long from = issuedAt == null || issuedAt <= 0 ? Time.currentTime() : issuedAt;
-        return new TokenLifetimeCaps(tier.policy(), from, authTime(userSession));
-    }
-
-    /** The user's last authentication; Keycloak keeps it as a session note, re-set on every re-authentication. */
-    static long authTime(UserSessionModel userSession) {
-        String note = userSession.getNote(AuthenticationManager.AUTH_TIME);
-        return note != null ? Long.parseLong(note) : userSession.getStarted();
+        return new TokenLifetimeCaps(tier.policy(), from, AuthTime.of(userSession));
     }
 
     private static long expiryOf(JsonWebToken token) {

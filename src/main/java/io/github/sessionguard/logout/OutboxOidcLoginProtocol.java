@@ -1,6 +1,6 @@
 package io.github.sessionguard.logout;
 
-import io.github.sessionguard.enforce.Reauthentication;
+import io.github.sessionguard.tier.Reauthentication;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.UserSessionModel;

@@ -127,11 +127,8 @@ public final class BrowserSession {
             if (!action.find()) {
                 throw new AssertionError("Login form without action");
             }
-            String body = Http.formBody(Map.of("username", username, "password", password, "credentialId", ""));
-            HttpResponse<String> response = send(HttpRequest.newBuilder(absolute(verificationUriComplete, action.group(1)))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)));
-            page = followWithinKeycloak(new HttpResult(response.statusCode(), response.body(), response.headers()));
+            page = followWithinKeycloak(post(absolute(verificationUriComplete, action.group(1)),
+                    Map.of("username", username, "password", password, "credentialId", "")));
         }
         Matcher consent = CONSENT_FORM.matcher(page.body());
         if (consent.find()) {
@@ -139,12 +136,16 @@ public final class BrowserSession {
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("code", code.find() ? code.group(1) : "");
             fields.put("accept", "Yes");
-            HttpResponse<String> response = send(HttpRequest.newBuilder(absolute(verificationUriComplete, consent.group(1)))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(Http.formBody(fields))));
-            page = followWithinKeycloak(new HttpResult(response.statusCode(), response.body(), response.headers()));
+            page = followWithinKeycloak(post(absolute(verificationUriComplete, consent.group(1)), fields));
         }
         return page;
+    }
+
+    private HttpResult post(URI url, Map<String, String> fields) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.formBody(fields))));
+        return new HttpResult(response.statusCode(), response.body(), response.headers());
     }
 
     private static URI absolute(String base, String htmlAction) {

@@ -134,6 +134,21 @@ class TierConfigurationParserTest {
                 "'" + setting.key() + "'", "must be a positive whole number of seconds", "-5");
     }
 
+    /** A stored configuration that can't be read fails (the request, with a server error); it never means "no limits". */
+    @Test
+    void anUnreadableStoredConfigurationThrowsRatherThanReadingAsNoTier() {
+        assertThatThrownBy(() -> TierConfigurationParser.parseStored(config("tier", "extreme")))
+                .isInstanceOf(InvalidTierConfigurationException.class);
+        assertThatThrownBy(() -> TierConfigurationParser.parseStored(config("tier", "extreme")))
+                .as("a failure is not remembered as a result").isInstanceOf(InvalidTierConfigurationException.class);
+    }
+
+    @Test
+    void aStoredConfigurationIsParsedOnceAndTheSameResultServedAfter() {
+        assertThat(TierConfigurationParser.parseStored(config("tier", "medium", "idle-timeout", 1_200)))
+                .isSameAs(TierConfigurationParser.parseStored(config("tier", "medium", "idle-timeout", 1_200)));
+    }
+
     @Test
     void reuseGracePeriodLongerThanTheIdleTimeoutIsRejected() {
         assertRejected(config("tier", "low", "idle-timeout", 600, "access-token-lifespan", 300,

@@ -1,6 +1,5 @@
-package io.github.sessionguard.enforce;
+package io.github.sessionguard.tier;
 
-import io.github.sessionguard.tier.RequestTier;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -26,7 +25,7 @@ public final class Reauthentication {
             return false;
         }
         return RequestTier.of(session, authSession.getClient()).map(tier -> {
-            long authTime = TokenShaper.authTime(userSession);
+            long authTime = AuthTime.of(userSession);
             boolean due = authTime + tier.policy().reauthMaxAge() < Time.currentTime();
             if (due) {
                 LOG.debugf("Session %s of realm %s is older than the reauth-max-age of tier %s for client %s;"
