@@ -1,7 +1,6 @@
 package io.github.sessionguard.rotation;
 
 import io.github.sessionguard.logout.EndReason;
-import io.github.sessionguard.logout.SessionLookup;
 import io.github.sessionguard.logout.SessionTerminator;
 import io.github.sessionguard.tier.ConfiguredTier;
 import org.jboss.logging.Logger;
@@ -126,18 +125,8 @@ public final class RefreshTokenRotation {
     }
 
     private void detachClient(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
-        String userSessionId = userSession.getId();
-        boolean offline = userSession.isOffline();
-        String clientUuid = clientSession.getClient().getId();
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), detaching -> {
-            RealmModel realm = detaching.getContext().getRealm();
-            UserSessionModel current = SessionLookup.userSession(detaching, realm, userSessionId, offline);
-            AuthenticatedClientSessionModel part = current == null ? null
-                    : current.getAuthenticatedClientSessionByClient(clientUuid);
-            if (part != null) {
-                part.detachFromUserSession();
-            }
-        });
+        new SessionTerminator(session).endClient(userSession.getId(), userSession.isOffline(),
+                clientSession.getClient().getId(), EndReason.REFRESH_TOKEN_REUSED);
     }
 
     private boolean claim(String tokenId, long lifespanSeconds) {

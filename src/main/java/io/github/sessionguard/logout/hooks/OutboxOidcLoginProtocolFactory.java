@@ -1,4 +1,4 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard.logout.hooks;
 
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

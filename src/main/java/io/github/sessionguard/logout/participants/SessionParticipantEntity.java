@@ -1,4 +1,4 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard.logout.participants;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -8,7 +8,7 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
 /**
- * Session Guard's own record that a client took part in a user session and has a back-channel logout URL. Keycloak
+ * Session Guard's own record that a client took part in a user session and is told when it ends. Keycloak
  * deletes expired sessions in bulk and names no clients when it does; this record lets the expiry scan tell each of
  * them. {@code CHECK_AT} is the earliest moment anything about the participation may have expired, so a scan reads
  * only the rows that are due, whatever the number of live sessions.
@@ -16,14 +16,32 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "SG_SESSION_PARTICIPANT")
 @NamedQueries({
-        @NamedQuery(name = "sgDueParticipants", query = "select p from SessionParticipantEntity p"
+        @NamedQuery(name = "sgDueParticipants", query = "select p.id, p.checkAt from SessionParticipantEntity p"
                 + " where p.checkAt <= :now order by p.checkAt"),
-        @NamedQuery(name = "sgParticipantsOfRealm", query = "select p from SessionParticipantEntity p"
-                + " where p.realmId = :realmId"),
-        @NamedQuery(name = "sgParticipantsOfUser", query = "select p from SessionParticipantEntity p"
-                + " where p.realmId = :realmId and p.userId = :userId"),
+        // The scan's claim of one due row: of two nodes, the one whose update matches the old CHECK_AT owns it.
+        @NamedQuery(name = "sgClaimParticipant", query = "update SessionParticipantEntity p set p.checkAt = :until"
+                + " where p.id = :id and p.checkAt = :checkAt"),
+        @NamedQuery(name = "sgRescheduleParticipant", query = "update SessionParticipantEntity p"
+                + " set p.lastSeen = :lastSeen, p.checkAt = :checkAt, p.scanFailures = 0 where p.id = :id"),
+        @NamedQuery(name = "sgParticipantScanFailed", query = "update SessionParticipantEntity p"
+                + " set p.checkAt = :checkAt, p.scanFailures = p.scanFailures + 1 where p.id = :id"),
+        @NamedQuery(name = "sgOnlineParticipantsOfRealm", query = "select p from SessionParticipantEntity p"
+                + " where p.realmId = :realmId and p.offline = false and p.id > :after order by p.id"),
+        // Keycloak's persisted online sessions (OFFLINE_USER_SESSION, flag '0'), as the calling transaction sees them.
+        @NamedQuery(name = "sgOnlineParticipantsOfRealmWithoutSession", query = "select p"
+                + " from SessionParticipantEntity p where p.realmId = :realmId and p.offline = false and p.id > :after"
+                + " and not exists (select s.userSessionId from PersistentUserSessionEntity s"
+                + " where s.userSessionId = p.userSessionId and s.offline = '0') order by p.id"),
         @NamedQuery(name = "sgDeleteParticipant", query = "delete from SessionParticipantEntity p"
-                + " where p.id = :id")
+                + " where p.id = :id"),
+        @NamedQuery(name = "sgDeleteSessionParticipants", query = "delete from SessionParticipantEntity p"
+                + " where p.userSessionId = :userSessionId and p.offline = :offline"),
+        @NamedQuery(name = "sgPurgeParticipantsOfRealm", query = "delete from SessionParticipantEntity p"
+                + " where p.realmId = :realmId"),
+        @NamedQuery(name = "sgPurgeParticipantsOfClient", query = "delete from SessionParticipantEntity p"
+                + " where p.clientUuid = :clientUuid"),
+        @NamedQuery(name = "sgPurgeParticipantsOfUser", query = "delete from SessionParticipantEntity p"
+                + " where p.realmId = :realmId and p.userId = :userId")
 })
 public class SessionParticipantEntity {
 
@@ -61,7 +79,10 @@ public class SessionParticipantEntity {
     @Column(name = "CHECK_AT", nullable = false)
     private long checkAt;
 
-    static String idOf(String userSessionId, String clientUuid, boolean offline) {
+    @Column(name = "SCAN_FAILURES", nullable = false)
+    private int scanFailures;
+
+    public static String idOf(String userSessionId, String clientUuid, boolean offline) {
         return userSessionId + (offline ? ":offline:" : ":") + clientUuid;
     }
 
@@ -87,4 +108,6 @@ public class SessionParticipantEntity {
     public void setLastSeen(long lastSeen) { this.lastSeen = lastSeen; }
     public long getCheckAt() { return checkAt; }
     public void setCheckAt(long checkAt) { this.checkAt = checkAt; }
+    public int getScanFailures() { return scanFailures; }
+    public void setScanFailures(int scanFailures) { this.scanFailures = scanFailures; }
 }

@@ -1,4 +1,4 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard.logout.outbox;
 
 import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderFactory;

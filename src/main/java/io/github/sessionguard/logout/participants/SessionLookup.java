@@ -1,4 +1,4 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard.logout.participants;
 
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.KeycloakSession;
@@ -19,7 +19,7 @@ public final class SessionLookup {
     }
 
     /** The issuer the client's tokens carry: recorded at login, as Keycloak's own back-channel sender uses it. */
-    static String issuer(KeycloakSession session, RealmModel realm, AuthenticatedClientSessionModel clientSession) {
+    public static String issuer(KeycloakSession session, RealmModel realm, AuthenticatedClientSessionModel clientSession) {
         String issuer = clientSession.getNote(OIDCLoginProtocol.ISSUER);
         if (issuer == null && session.getContext().getUri() != null) {
             issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());

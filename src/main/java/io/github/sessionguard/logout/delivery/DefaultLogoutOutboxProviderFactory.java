@@ -1,5 +1,7 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard.logout.delivery;
 
+import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
+import io.github.sessionguard.logout.outbox.LogoutOutboxProviderFactory;
 import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;

@@ -1,5 +1,6 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard.logout.delivery;
 
+import io.github.sessionguard.logout.outbox.Notification;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -22,26 +23,26 @@ final class LogoutTokenSigner {
     }
 
     /** @return the signed token, or null when the realm or client no longer exists */
-    static String sign(KeycloakSession session, LogoutNotificationEntity notification) {
-        RealmModel realm = session.realms().getRealm(notification.getRealmId());
-        ClientModel client = realm == null ? null : realm.getClientById(notification.getClientUuid());
+    static String sign(KeycloakSession session, Notification notification) {
+        RealmModel realm = session.realms().getRealm(notification.realmId());
+        ClientModel client = realm == null ? null : realm.getClientById(notification.clientUuid());
         if (client == null) {
             return null;
         }
         session.getContext().setRealm(realm);
         session.getContext().setClient(client);
         LogoutToken token = new LogoutToken();
-        token.id(notification.getJti());
+        token.id(notification.jti());
         token.issuedNow();
         token.exp(Time.currentTime() + LIFETIME_SECONDS);
-        token.issuer(notification.getIssuer());
-        token.addAudience(notification.getClientId());
-        token.subject(notification.getUserId());
+        token.issuer(notification.issuer());
+        token.addAudience(notification.clientId());
+        token.subject(notification.userId());
         token.putEvents(TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT, JsonSerialization.createObjectNode());
-        if (notification.isIncludeSid()) {
-            token.setSid(notification.getUserSessionId());
+        if (notification.includeSid()) {
+            token.setSid(notification.userSessionId());
         }
-        if (notification.isRevokeOfflineTokens()) {
+        if (notification.revokeOfflineTokens()) {
             token.putEvents(TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT_REVOKE_OFFLINE_TOKENS, true);
         }
         return session.tokens().encode(token);

@@ -1,4 +1,4 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard.logout.outbox;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -14,7 +14,7 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "SG_LOGOUT_OUTBOX")
 @NamedQueries({
-        // Hibernate's insert ... values (Keycloak's JPA is always Hibernate): see LogoutOutbox#add for why not persist.
+        // Hibernate's insert ... values (Keycloak's JPA is always Hibernate): see OutboxStore#add for why not persist.
         @NamedQuery(name = "sgInsertNotification", query = "insert into LogoutNotificationEntity (id, realmId,"
                 + " clientUuid, clientId, userId, userSessionId, issuer, logoutUrl, includeSid, revokeOfflineTokens,"
                 + " reason, jti, status, attempts, createdAt, queuedAt, nextAttemptAt) values (:id, :realmId,"
@@ -22,19 +22,42 @@ import jakarta.persistence.Table;
                 + " :reason, :jti, :status, :attempts, :createdAt, :queuedAt, :nextAttemptAt)"),
         @NamedQuery(name = "sgDueNotificationIds", query = "select n.id from LogoutNotificationEntity n"
                 + " where n.status = 'PENDING' and n.nextAttemptAt <= :now"
-                + " and (n.claimedUntil is null or n.claimedUntil < :now) order by n.nextAttemptAt"),
+                + " and (n.claimedUntil is null or n.claimedUntil < :now) and n.clientUuid not in :busy"
+                + " order by n.nextAttemptAt"),
         @NamedQuery(name = "sgClaimNotifications", query = "update LogoutNotificationEntity n"
                 + " set n.claimToken = :token, n.claimedUntil = :until"
                 + " where n.id in :ids and n.status = 'PENDING' and n.nextAttemptAt <= :now"
                 + " and (n.claimedUntil is null or n.claimedUntil < :now)"),
+        @NamedQuery(name = "sgReleaseClaim", query = "update LogoutNotificationEntity n set n.claimToken = null,"
+                + " n.claimedUntil = null where n.id in :ids and n.claimToken = :token"),
         @NamedQuery(name = "sgClaimedNotifications", query = "select n from LogoutNotificationEntity n"
                 + " where n.claimToken = :token"),
+        // Every outcome is fenced by the claim it was tried under: a node whose lease ran out (and whose row another
+        // node claimed since) changes nothing.
+        @NamedQuery(name = "sgRecordDelivered", query = "update LogoutNotificationEntity n set n.status = 'DELIVERED',"
+                + " n.attempts = :attempts, n.deliveredAt = :now, n.lastError = null, n.claimToken = null,"
+                + " n.claimedUntil = null where n.id = :id and n.claimToken = :token"),
+        @NamedQuery(name = "sgRecordRetry", query = "update LogoutNotificationEntity n set n.attempts = :attempts,"
+                + " n.nextAttemptAt = :next, n.lastError = :error, n.claimToken = null, n.claimedUntil = null"
+                + " where n.id = :id and n.claimToken = :token"),
+        @NamedQuery(name = "sgRecordFailed", query = "update LogoutNotificationEntity n set n.status = 'FAILED',"
+                + " n.attempts = :attempts, n.lastError = :error, n.claimToken = null, n.claimedUntil = null"
+                + " where n.id = :id and n.claimToken = :token"),
+        @NamedQuery(name = "sgRequeueFailed", query = "update LogoutNotificationEntity n set n.status = 'PENDING',"
+                + " n.attempts = 0, n.queuedAt = :now, n.nextAttemptAt = :now, n.claimToken = null,"
+                + " n.claimedUntil = null where n.id = :id and n.realmId = :realmId and n.status = 'FAILED'"),
+        @NamedQuery(name = "sgNotificationById", query = "select n from LogoutNotificationEntity n where n.id = :id"),
         @NamedQuery(name = "sgNotificationsByStatus", query = "select n from LogoutNotificationEntity n"
                 + " where n.realmId = :realmId and n.status = :status order by n.createdAt desc"),
         @NamedQuery(name = "sgCountPending", query = "select count(n) from LogoutNotificationEntity n"
                 + " where n.status = 'PENDING'"),
-        @NamedQuery(name = "sgNotificationsBySession", query = "select n from LogoutNotificationEntity n"
-                + " where n.realmId = :realmId and n.userSessionId = :userSessionId order by n.createdAt")
+        @NamedQuery(name = "sgPurgeFinished", query = "delete from LogoutNotificationEntity n"
+                + " where n.status <> 'PENDING' and n.createdAt < :before"),
+        @NamedQuery(name = "sgPurgeRealm", query = "delete from LogoutNotificationEntity n where n.realmId = :realmId"),
+        @NamedQuery(name = "sgPurgeClient", query = "delete from LogoutNotificationEntity n"
+                + " where n.clientUuid = :clientUuid"),
+        @NamedQuery(name = "sgPurgeUser", query = "delete from LogoutNotificationEntity n"
+                + " where n.realmId = :realmId and n.userId = :userId and n.status <> 'PENDING'")
 })
 public class LogoutNotificationEntity {
 
