@@ -2,6 +2,7 @@ package io.github.sessionguard.logout.delivery;
 
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProviderFactory;
+import io.github.sessionguard.logout.Workers;
 import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -31,7 +32,7 @@ public final class DefaultLogoutOutboxProviderFactory implements LogoutOutboxPro
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        if (settings.enabled()) {
+        if (settings.enabled() && Workers.allowed()) {
             worker = new LogoutDeliveryWorker(factory, settings);
             worker.start();
         }

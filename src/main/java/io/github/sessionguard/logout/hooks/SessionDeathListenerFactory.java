@@ -2,6 +2,7 @@ package io.github.sessionguard.logout.hooks;
 
 import io.github.sessionguard.logout.EndReason;
 import io.github.sessionguard.logout.LogoutFunnel;
+import io.github.sessionguard.logout.Workers;
 import io.github.sessionguard.logout.expiry.ExpiryScan;
 import io.github.sessionguard.logout.outbox.OutboxStore;
 import io.github.sessionguard.logout.participants.ParticipantStore;
@@ -58,7 +59,9 @@ public final class SessionDeathListenerFactory implements EventListenerProviderF
                 new ParticipantStore(removed.getKeycloakSession()).purgeClient(removed.getClient().getId());
             }
         });
-        scan = ExpiryScan.schedule(factory, scanIntervalSeconds, scanBatchSize);
+        if (Workers.allowed()) {
+            scan = ExpiryScan.schedule(factory, scanIntervalSeconds, scanBatchSize);
+        }
     }
 
     /**
