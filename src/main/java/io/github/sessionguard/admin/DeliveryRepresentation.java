@@ -1,7 +1,8 @@
 package io.github.sessionguard.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.github.sessionguard.logout.LogoutNotificationEntity;
+import io.github.sessionguard.logout.outbox.DeliveryStatus;
+import io.github.sessionguard.logout.outbox.Notification;
 
 /** One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -19,11 +20,11 @@ public record DeliveryRepresentation(
         Long nextAttemptAt,
         Long deliveredAt) {
 
-    static DeliveryRepresentation of(LogoutNotificationEntity row) {
-        boolean pending = "PENDING".equals(row.getStatus());
-        return new DeliveryRepresentation(row.getId(), row.getStatus().toLowerCase(java.util.Locale.ROOT),
-                row.getClientId(), row.getUserSessionId(), row.getUserId(), row.getReason(), row.getJti(),
-                row.getAttempts(), row.getLastError(), row.getCreatedAt(), pending ? row.getNextAttemptAt() : null,
-                row.getDeliveredAt());
+    static DeliveryRepresentation of(Notification row) {
+        boolean pending = row.status() == DeliveryStatus.PENDING;
+        return new DeliveryRepresentation(row.id(), row.status().name().toLowerCase(java.util.Locale.ROOT),
+                row.clientId(), row.userSessionId(), row.userId(), row.reason().detail(), row.jti(),
+                row.attempts(), row.lastError(), row.createdAt(), pending ? row.nextAttemptAt() : null,
+                row.deliveredAt());
     }
 }

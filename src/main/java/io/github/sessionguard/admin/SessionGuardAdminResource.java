@@ -2,11 +2,11 @@ package io.github.sessionguard.admin;
 
 import io.github.sessionguard.tier.ClientTierResolver;
 import io.github.sessionguard.tier.EffectiveTier;
+import io.github.sessionguard.logout.outbox.DeliveryStatus;
+import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.tier.Grant;
 import java.util.EnumMap;
 import java.util.Map;
-import io.github.sessionguard.logout.DeliveryStatus;
-import io.github.sessionguard.logout.LogoutOutboxProvider;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

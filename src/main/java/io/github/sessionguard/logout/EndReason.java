@@ -1,8 +1,15 @@
 package io.github.sessionguard.logout;
 
-/** Why Session Guard ended a session; recorded as the {@code reason} detail of the {@code LOGOUT} event. */
+import java.util.Arrays;
+
+/**
+ * Why a session (or one client's part of it) ended. It travels as this type from the death to the outbox row, and is
+ * recorded as the {@code reason} detail of the {@code LOGOUT} event and of the notification.
+ */
 public enum EndReason {
 
+    /** Keycloak ended the session itself: RP-initiated logout, admin or account-console sign-out. */
+    LOGOUT("logout"),
     REFRESH_TOKEN_REUSED("refresh_token_reused"),
     TOKEN_REVOKED("token_revoked"),
     CREDENTIAL_CHANGED("credential_changed"),
@@ -13,12 +20,6 @@ public enum EndReason {
     TIER_MAX_LIFESPAN("tier_max_lifespan"),
     SESSION_EXPIRED("session_expired");
 
-    /**
-     * The session attribute through which whoever ends a session tells the back-channel logout why; the outbox
-     * records it with each notification.
-     */
-    public static final String SESSION_ATTRIBUTE = "session-guard.end-reason";
-
     private final String detail;
 
     EndReason(String detail) {
@@ -27,5 +28,11 @@ public enum EndReason {
 
     public String detail() {
         return detail;
+    }
+
+    /** The reason a stored detail names. */
+    public static EndReason ofDetail(String detail) {
+        return Arrays.stream(values()).filter(reason -> reason.detail.equals(detail)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown end reason '" + detail + "'"));
     }
 }

@@ -1,12 +1,14 @@
 package io.github.sessionguard.logout;
 
 import io.github.sessionguard.StatelessProviderFactory;
+import io.github.sessionguard.logout.outbox.LogoutNotificationEntity;
+import io.github.sessionguard.logout.participants.SessionParticipantEntity;
 import java.util.List;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 
-/** Adds Session Guard's table to Keycloak's own database, created and migrated by its Liquibase changelog. */
+/** Adds Session Guard's tables (the outbox, the participants) to Keycloak's own database, created and migrated by its Liquibase changelog. */
 public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProviderFactory,
         StatelessProviderFactory<JpaEntityProvider>, JpaEntityProvider {
 

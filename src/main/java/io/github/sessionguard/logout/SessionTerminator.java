@@ -1,17 +1,22 @@
 package io.github.sessionguard.logout;
 
+import io.github.sessionguard.logout.participants.SessionLookup;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.common.ClientConnection;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.managers.AuthenticationManager;
 
 /**
- * The one way Session Guard ends a user session: in a transaction of its own, so that the error the caller answers
- * with (an {@code invalid_grant}, say) can't roll the ending back; through Keycloak's back-channel logout, so every
- * client of the session with a back-channel logout URL hears of it; and with a {@code LOGOUT} event naming the reason.
+ * How Session Guard itself ends a session, or one client's part of it: in a transaction of its own, so that the error
+ * the caller answers with (an {@code invalid_grant}, say) can't roll the ending back, and through the
+ * {@link LogoutFunnel}, so that the right relying parties are told in that same transaction.
  */
 public final class SessionTerminator {
 
@@ -28,22 +33,66 @@ public final class SessionTerminator {
      * left alone.
      */
     public void end(String userSessionId, boolean offline, EndReason reason) {
-        ClientConnection connection = session.getContext().getConnection();
-        var uri = session.getContext().getUri();
-        var headers = session.getContext().getRequestHeaders();
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), ending -> {
-            RealmModel realm = ending.getContext().getRealm();
+        inOwnTransaction((ending, realm) -> {
             UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
             if (userSession == null) {
                 LOG.debugf("Session %s of realm %s already ended; nothing to do for %s", userSessionId,
                         realm.getName(), reason.detail());
                 return;
             }
-            LOG.debugf("Ending session %s of user %s in realm %s: %s", userSessionId,
-                    userSession.getUser().getUsername(), realm.getName(), reason.detail());
-            ending.setAttribute(EndReason.SESSION_ATTRIBUTE, reason.detail());
-            AuthenticationManager.backchannelLogout(ending, realm, userSession, uri, connection, headers, true);
-            LogoutEvents.record(ending, realm, userSession.getUser().getId(), userSession.getId(), null, reason);
+            endInThisTransaction(ending, realm, userSession, reason);
+        });
+    }
+
+    /**
+     * Ends one client's part of the (online or offline) user session, and tells that client: a replay where the tier
+     * doesn't revoke the whole session.
+     */
+    public void endClient(String userSessionId, boolean offline, String clientUuid, EndReason reason) {
+        inOwnTransaction((ending, realm) -> {
+            UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
+            AuthenticatedClientSessionModel part = userSession == null ? null
+                    : userSession.getAuthenticatedClientSessionByClient(clientUuid);
+            if (part != null) {
+                new LogoutFunnel(ending).clientEnded(realm, userSession, part, reason);
+            }
+        });
+    }
+
+    /**
+     * Ends, in the caller's transaction, every online and offline session of the user that {@code which} selects.
+     * One transaction for all, so an online session and its offline twin are told once.
+     */
+    public static void endSessionsOf(KeycloakSession session, RealmModel realm, UserModel user,
+            Predicate<UserSessionModel> which, EndReason reason) {
+        Stream.concat(session.sessions().getUserSessionsStream(realm, user),
+                        session.sessions().getOfflineUserSessionsStream(realm, user))
+                .filter(which).toList()
+                .forEach(userSession -> endInThisTransaction(session, realm, userSession, reason));
+    }
+
+    private static void endInThisTransaction(KeycloakSession session, RealmModel realm, UserSessionModel userSession,
+            EndReason reason) {
+        LOG.debugf("Ending session %s of user %s in realm %s: %s", userSession.getId(),
+                userSession.getUser().getUsername(), realm.getName(), reason.detail());
+        new LogoutFunnel(session).sessionEnded(realm, userSession, reason);
+        // Keycloak's own logout removes the session (and calls the protocol's back-channel logout, which the funnel
+        // already took care of in this transaction).
+        AuthenticationManager.backchannelLogout(session, realm, userSession, session.getContext().getUri(),
+                session.getContext().getConnection(), session.getContext().getRequestHeaders(), true);
+    }
+
+    private interface Work {
+        void run(KeycloakSession ending, RealmModel realm);
+    }
+
+    private void inOwnTransaction(Work work) {
+        ClientConnection connection = session.getContext().getConnection();
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), ending -> {
+            if (ending.getContext().getConnection() == null && connection != null) {
+                ending.getContext().setConnection(connection);
+            }
+            work.run(ending, ending.getContext().getRealm());
         });
     }
 }

@@ -1,7 +1,6 @@
 package io.github.sessionguard.rotation;
 
 import io.github.sessionguard.logout.EndReason;
-import io.github.sessionguard.logout.SessionLookup;
 import io.github.sessionguard.logout.SessionTerminator;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.TierRefusal;
@@ -128,18 +127,8 @@ public final class RefreshTokenRotation {
     }
 
     private void detachClient(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
-        String userSessionId = userSession.getId();
-        boolean offline = userSession.isOffline();
-        String clientUuid = clientSession.getClient().getId();
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), detaching -> {
-            RealmModel realm = detaching.getContext().getRealm();
-            UserSessionModel current = SessionLookup.userSession(detaching, realm, userSessionId, offline);
-            AuthenticatedClientSessionModel part = current == null ? null
-                    : current.getAuthenticatedClientSessionByClient(clientUuid);
-            if (part != null) {
-                part.detachFromUserSession();
-            }
-        });
+        new SessionTerminator(session).endClient(userSession.getId(), userSession.isOffline(),
+                clientSession.getClient().getId(), EndReason.REFRESH_TOKEN_REUSED);
     }
 
     /** As long as the token could still be verified; a token without expiry lives at most max-lifespan. */

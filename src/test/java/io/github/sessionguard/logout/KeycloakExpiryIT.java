@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
@@ -28,10 +29,14 @@ class KeycloakExpiryIT {
 
     private static final String REALM = "keycloak-expiry";
     private static final long SSO_MAX = 30;
+    private static final String OFFLINE_REALM = "keycloak-offline-expiry";
+    private static final long OFFLINE_MAX = 30;
 
     private AdminApi admin;
     private LogoutReceiver receiver;
     private OidcClient plain;
+    private LogoutReceiver offlineReceiver;
+    private OidcClient offlineApp;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
@@ -41,12 +46,21 @@ class KeycloakExpiryIT {
         withBackchannelLogout(realm.publicClient("plain"), receiver);
         realm.create(admin);
         plain = OidcClient.publicClient(server, REALM, "plain");
+
+        offlineReceiver = new LogoutReceiver(server, OFFLINE_REALM);
+        RealmFixture offline = new RealmFixture(OFFLINE_REALM).set("offlineSessionMaxLifespanEnabled", true)
+                .set("offlineSessionMaxLifespan", OFFLINE_MAX);
+        withBackchannelLogout(offline.publicClient("offline-app"), offlineReceiver);
+        offline.create(admin);
+        offlineApp = OidcClient.publicClient(server, OFFLINE_REALM, "offline-app");
     }
 
     @AfterAll
     void deleteRealm() {
         receiver.close();
+        offlineReceiver.close();
         admin.deleteRealm(REALM);
+        admin.deleteRealm(OFFLINE_REALM);
     }
 
     @Test
@@ -63,5 +77,23 @@ class KeycloakExpiryIT {
         assertThat(delivery.sub()).isEqualTo(Jwt.claims(accessToken).get("sub").asText());
         assertThat(delivery.receivedAtMillis() - loggedInAt).isGreaterThanOrEqualTo(SSO_MAX * 1000);
         assertThat(admin.userSessions(REALM, USER)).isEmpty();
+    }
+
+    /** Problem 8: an offline session's participation is recorded at login, so its expiry is told too. */
+    @Test
+    void anOfflineSessionKeycloakExpiresIsToldToo() {
+        HttpResult login = offlineApp.passwordGrant(USER, PASSWORD, "openid offline_access");
+        assertThat(login.status()).as(login.toString()).isEqualTo(200);
+        String sessionId = Jwt.claims(login.json().get("access_token").asText()).get("sid").asText();
+        assertThat(Jwt.claims(login.json().get("refresh_token").asText()).get("typ").asText()).isEqualTo("Offline");
+        long loggedInAt = System.currentTimeMillis();
+
+        Delivery delivery = Deadline.await(Duration.ofSeconds(OFFLINE_MAX + 90), "a logout token after offline expiry",
+                () -> offlineReceiver.deliveriesTo("offline-app").stream().filter(d -> sessionId.equals(d.sid()))
+                        .findFirst().orElse(null), d -> d != null);
+
+        assertThat(delivery.valid()).as(delivery.error()).isTrue();
+        assertThat(delivery.receivedAtMillis() - loggedInAt).isGreaterThanOrEqualTo(OFFLINE_MAX * 1000);
+        assertThat(admin.offlineSessions(OFFLINE_REALM, USER, "offline-app")).isEmpty();
     }
 }

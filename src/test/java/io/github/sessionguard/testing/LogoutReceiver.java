@@ -42,8 +42,15 @@ public final class LogoutReceiver implements AutoCloseable {
         }
     }
 
-    /** How the relying party answers its n-th request (1-based): a status, after a delay. */
-    public record Reply(int status, long delayMillis) {
+    /**
+     * How the relying party answers its n-th request (1-based): a status, after a delay; optionally with a body sent
+     * one byte every {@code dripMillis}, as a broken or hostile endpoint might.
+     */
+    public record Reply(int status, long delayMillis, String body, long dripMillis) {
+        public Reply(int status, long delayMillis) {
+            this(status, delayMillis, null, 0);
+        }
+
         public static Reply ok() {
             return new Reply(200, 0);
         }
@@ -135,7 +142,18 @@ public final class LogoutReceiver implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            exchange.sendResponseHeaders(reply.status(), -1);
+            if (reply.body() == null) {
+                exchange.sendResponseHeaders(reply.status(), -1);
+            } else {
+                exchange.sendResponseHeaders(reply.status(), 0);
+                for (byte b : reply.body().getBytes(StandardCharsets.UTF_8)) {
+                    exchange.getResponseBody().write(b);
+                    exchange.getResponseBody().flush();
+                    Thread.sleep(reply.dripMillis());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException clientGaveUp) {
             // The server stopped waiting (its read timeout); that is what a hanging relying party looks like.
         }

@@ -35,6 +35,17 @@ public final class RealmFixture {
                 .put("temporary", false);
     }
 
+    /** One more user of the realm, with a password. */
+    public RealmFixture user(String username, String password) {
+        ObjectNode user = ((ArrayNode) realm.get("users")).addObject()
+                .put("username", username).put("enabled", true).put("email", username + "@example.org")
+                .put("emailVerified", true).put("firstName", username).put("lastName", "Example");
+        user.putArray("realmRoles").add("default-roles-" + name());
+        user.putArray("credentials").addObject().put("type", "password").put("value", password)
+                .put("temporary", false);
+        return this;
+    }
+
     public String name() {
         return realm.get("realm").asText();
     }

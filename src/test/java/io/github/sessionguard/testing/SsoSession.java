@@ -15,17 +15,31 @@ public final class SsoSession {
     }
 
     public static SsoSession loginAs(String username, String password, OidcClient... clients) {
-        SsoSession sso = new SsoSession();
+        SsoSession sso = new SsoSession(username, password);
         for (OidcClient client : clients) {
-            String code = sso.browser.loginForCode(client.authorizationUrl(RealmFixture.REDIRECT_URI, "openid",
-                    Map.of()), username, password);
-            HttpResult result = client.exchangeCode(code, RealmFixture.REDIRECT_URI);
-            if (result.status() != 200) {
-                throw new AssertionError("Code exchange for " + client.clientId() + " failed: " + result);
-            }
-            sso.tokens.put(client.clientId(), result.json());
+            sso.alsoLogIn(client, "openid");
         }
         return sso;
+    }
+
+    private final String username;
+    private final String password;
+
+    private SsoSession(String username, String password) {
+        this.username = username;
+        this.password = password;
+    }
+
+    /** One more client joins the session through SSO (the login form only if the session has none yet). */
+    public SsoSession alsoLogIn(OidcClient client, String scope) {
+        String code = browser.loginForCode(client.authorizationUrl(RealmFixture.REDIRECT_URI, scope, Map.of()),
+                username, password);
+        HttpResult result = client.exchangeCode(code, RealmFixture.REDIRECT_URI);
+        if (result.status() != 200) {
+            throw new AssertionError("Code exchange for " + client.clientId() + " failed: " + result);
+        }
+        tokens.put(client.clientId(), result.json());
+        return this;
     }
 
     public BrowserSession browser() {

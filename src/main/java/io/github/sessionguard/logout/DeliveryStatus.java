@@ -1,6 +1,0 @@
-package io.github.sessionguard.logout;
-
-/** Where a logout notification stands: waiting (or being retried), delivered, or given up on (dead letter). */
-public enum DeliveryStatus {
-    PENDING, DELIVERED, FAILED
-}

@@ -1,0 +1,217 @@
+package io.github.sessionguard.logout;
+
+import io.github.sessionguard.logout.outbox.DeliveryStatus;
+import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
+import io.github.sessionguard.logout.outbox.Notification;
+import io.github.sessionguard.logout.participants.Participant;
+import io.github.sessionguard.logout.participants.ParticipantStore;
+import io.github.sessionguard.logout.participants.SessionLookup;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+
+/**
+ * The one way a session's death becomes back-channel logouts. Every hook that catches a death calls one of its three
+ * entries: the whole session ended; one client's part ended; the session is already gone. It alone decides who is
+ * told (an enabled OIDC client with an http(s) back-channel logout URL, front-channel logout off, and a session that
+ * is not transient), writes the outbox rows in the caller's transaction, forgets the participations that ended, and
+ * records the {@code LOGOUT} event with the reason. A client is told at most once per session and transaction, however
+ * many of Keycloak's paths report the same death.
+ */
+public final class LogoutFunnel {
+
+    private static final Logger LOG = Logger.getLogger(LogoutFunnel.class);
+    private static final String TOLD_ATTRIBUTE = "session-guard.funnel.told";
+
+    private final KeycloakSession session;
+
+    public LogoutFunnel(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /**
+     * A client took part in a session (after a login, never on a refresh): recorded if it is ever to be told, so that
+     * a death Keycloak doesn't announce (expiry, realm sign-out) and the client's tier deadlines reach it.
+     *
+     * @param tierIdleSeconds the client's tier idle timeout, null outside every tier
+     * @param tierMaxDeadline epoch second past which the client's tier allows no token, null outside every tier
+     */
+    public void clientJoined(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession,
+            Long tierIdleSeconds, Long tierMaxDeadline) {
+        RealmModel realm = userSession.getRealm();
+        ClientModel client = clientSession.getClient();
+        if (outbox() == null || !told(realm, client, userSession)) {
+            return;
+        }
+        long now = Time.currentTime();
+        Participant joined = new Participant(
+                ParticipantStore.idOf(userSession.getId(), client.getId(), userSession.isOffline()), realm.getId(),
+                userSession.getId(), userSession.isOffline(), client.getId(), userSession.getUser().getId(),
+                SessionLookup.issuer(session, realm, clientSession), tierIdleSeconds, tierMaxDeadline, now, now, 0);
+        long checkAt = ParticipantStore.nextCheck(joined, realm, userSession.getStarted(), now, now);
+        new ParticipantStore(session).save(new Participant(joined.id(), joined.realmId(), joined.userSessionId(),
+                joined.offline(), joined.clientUuid(), joined.userId(), joined.issuer(), tierIdleSeconds,
+                tierMaxDeadline, now, checkAt, 0));
+    }
+
+    /**
+     * Entry 1: the whole (online or offline) session ends in this transaction. Every client of it that is to be told
+     * is queued, its participations are forgotten, and one {@code LOGOUT} event records the reason. Whoever calls
+     * this still removes the session.
+     */
+    public void sessionEnded(RealmModel realm, UserSessionModel userSession, EndReason reason) {
+        LOG.debugf("Session %s of user %s in realm %s ended: %s", userSession.getId(),
+                userSession.getUser().getUsername(), realm.getName(), reason.detail());
+        if (outbox() != null) {
+            for (AuthenticatedClientSessionModel clientSession : userSession.getAuthenticatedClientSessions().values()) {
+                tell(realm, userSession, clientSession, reason);
+            }
+            new ParticipantStore(session).forgetSession(userSession.getId(), userSession.isOffline());
+        }
+        LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), null, reason);
+    }
+
+    /**
+     * Entry 2, where Session Guard ends one client's part of a session (a tier deadline, a replay without session
+     * revocation): the client is told, its participation forgotten, its client session detached, and a {@code LOGOUT}
+     * event names the client and the reason.
+     */
+    public void clientEnded(RealmModel realm, UserSessionModel userSession,
+            AuthenticatedClientSessionModel clientSession, EndReason reason) {
+        String clientId = clientSession.getClient().getClientId();
+        LOG.debugf("Session %s of user %s in realm %s: client %s's part ended: %s", userSession.getId(),
+                userSession.getUser().getUsername(), realm.getName(), clientId, reason.detail());
+        if (outbox() != null) {
+            tell(realm, userSession, clientSession, reason);
+            new ParticipantStore(session).forget(userSession.getId(), clientSession.getClient().getId(),
+                    userSession.isOffline());
+        }
+        clientSession.detachFromUserSession();
+        LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), clientId, reason);
+    }
+
+    /**
+     * Entry 2, where Keycloak ends one client's part itself and asks the OIDC protocol to tell it (RP-initiated
+     * logout, admin and account-console sign-out, "sign out other devices"): the client is told and its participation
+     * forgotten; Keycloak removes the client session and records its own {@code LOGOUT} event.
+     *
+     * @return false when the outbox has nothing to do with this client (no back-channel logout URL, or the outbox
+     *         switched off), so that Keycloak's own handling applies
+     */
+    public boolean clientLoggedOut(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
+        ClientModel client = clientSession.getClient();
+        if (outbox() == null || backchannelUrl(client) == null) {
+            return false;
+        }
+        RealmModel realm = userSession.getRealm();
+        tell(realm, userSession, clientSession, EndReason.LOGOUT);
+        new ParticipantStore(session).forget(userSession.getId(), client.getId(), userSession.isOffline());
+        return true;
+    }
+
+    /**
+     * Entry 3: a session that is already gone (Keycloak expired it, or removed it without naming its clients), known
+     * from Session Guard's record of who took part. The participant is told, forgotten, and a {@code LOGOUT} event
+     * names it.
+     */
+    public void sessionGone(RealmModel realm, Participant participant, EndReason reason) {
+        ClientModel client = realm.getClientById(participant.clientUuid());
+        LogoutOutboxProvider outbox = outbox();
+        if (outbox != null && client != null && told(realm, client, null)
+                && firstTime(participant.userSessionId(), client.getId())) {
+            queue(outbox, realm, client, participant.userId(), participant.userSessionId(), participant.issuer(),
+                    reason);
+        }
+        new ParticipantStore(session).forget(participant);
+        LogoutEvents.record(session, realm, participant.userId(), participant.userSessionId(),
+                client == null ? null : client.getClientId(), reason);
+    }
+
+    private void tell(RealmModel realm, UserSessionModel userSession, AuthenticatedClientSessionModel clientSession,
+            EndReason reason) {
+        ClientModel client = clientSession.getClient();
+        if (!told(realm, client, userSession) || !firstTime(userSession.getId(), client.getId())) {
+            return;
+        }
+        queue(outbox(), realm, client, userSession.getUser().getId(), userSession.getId(),
+                SessionLookup.issuer(session, realm, clientSession), reason);
+    }
+
+    /**
+     * Who is told: an enabled OpenID Connect client with an http(s) back-channel logout URL and front-channel logout
+     * off (as Keycloak's own sender requires), in a session that is not transient (a client-credentials grant's).
+     */
+    private static boolean told(RealmModel realm, ClientModel client, UserSessionModel userSession) {
+        if (userSession != null
+                && userSession.getPersistenceState() == UserSessionModel.SessionPersistenceState.TRANSIENT) {
+            return false;
+        }
+        if (!client.isEnabled() || client.isFrontchannelLogout()
+                || (client.getProtocol() != null && !OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()))) {
+            return false;
+        }
+        String url = backchannelUrl(client);
+        if (url == null) {
+            return false;
+        }
+        if (!isHttp(url)) {
+            LOG.warnf("Client %s of realm %s has a back-channel logout URL that is not http(s); it is never told",
+                    client.getClientId(), realm.getName());
+            return false;
+        }
+        return true;
+    }
+
+    private static String backchannelUrl(ClientModel client) {
+        String url = OIDCAdvancedConfigWrapper.fromClientModel(client).getBackchannelLogoutUrl();
+        return url == null || url.isBlank() ? null : url.trim();
+    }
+
+    /** The only URLs ever tried: absolute http and https. */
+    public static boolean isHttp(String url) {
+        try {
+            URI uri = URI.create(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Online and offline sessions share their id, and a relying party knows one {@code sid}: told once for both. */
+    private boolean firstTime(String userSessionId, String clientUuid) {
+        @SuppressWarnings("unchecked")
+        Set<String> told = session.getAttribute(TOLD_ATTRIBUTE, Set.class);
+        if (told == null) {
+            told = new HashSet<>();
+            session.setAttribute(TOLD_ATTRIBUTE, told);
+        }
+        return told.add(userSessionId + " " + clientUuid);
+    }
+
+    private void queue(LogoutOutboxProvider outbox, RealmModel realm, ClientModel client, String userId,
+            String userSessionId, String issuer, EndReason reason) {
+        OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
+        long now = System.currentTimeMillis();
+        outbox.add(new Notification(KeycloakModelUtils.generateId(), realm.getId(), client.getId(),
+                client.getClientId(), userId, userSessionId, issuer, backchannelUrl(client),
+                config.isBackchannelLogoutSessionRequired(), config.getBackchannelLogoutRevokeOfflineTokens(), reason,
+                KeycloakModelUtils.generateId(), DeliveryStatus.PENDING, 0, now, now, now, null, null, null));
+    }
+
+    private LogoutOutboxProvider outbox() {
+        LogoutOutboxProvider outbox = session.getProvider(LogoutOutboxProvider.class);
+        return outbox != null && outbox.enabled() ? outbox : null;
+    }
+}

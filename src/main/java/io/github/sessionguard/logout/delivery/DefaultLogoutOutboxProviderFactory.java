@@ -1,0 +1,57 @@
+package io.github.sessionguard.logout.delivery;
+
+import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
+import io.github.sessionguard.logout.outbox.LogoutOutboxProviderFactory;
+import io.github.sessionguard.logout.Workers;
+import java.util.List;
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+
+/**
+ * Reads the outbox's server options and runs its delivery worker from server start to stop. Options are kept in
+ * instance fields: one factory per server, and nothing here needs to hold across a cluster (the table does).
+ */
+public final class DefaultLogoutOutboxProviderFactory implements LogoutOutboxProviderFactory {
+
+    public static final String PROVIDER_ID = "default";
+
+    private OutboxSettings settings;
+    private LogoutDeliveryWorker worker;
+
+    @Override
+    public LogoutOutboxProvider create(KeycloakSession session) {
+        return new DefaultLogoutOutboxProvider(session, settings, worker);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        settings = OutboxSettings.from(config);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        if (settings.enabled() && Workers.allowed()) {
+            worker = new LogoutDeliveryWorker(factory, settings);
+            worker.start();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return OutboxSettings.metadata();
+    }
+}

@@ -1,0 +1,24 @@
+package io.github.sessionguard.logout.outbox;
+
+import java.util.List;
+import java.util.Optional;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.Provider;
+
+/**
+ * The logout outbox within one request: queue a notification in its transaction (only the funnel does), list and
+ * retry for admins.
+ */
+public interface LogoutOutboxProvider extends Provider {
+
+    /** Whether back-channel logouts go through the outbox (server option {@code enabled}). */
+    boolean enabled();
+
+    /** Adds the row in the current transaction; the delivery worker is woken once it commits. */
+    void add(Notification notification);
+
+    List<Notification> list(RealmModel realm, DeliveryStatus status, int first, int max);
+
+    /** Puts a failed notification back in line; empty if there is no such failed notification in the realm. */
+    Optional<Notification> retry(RealmModel realm, String id);
+}

@@ -1,0 +1,153 @@
+package io.github.sessionguard.logout.outbox;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * The outbox table. Rows are added in the caller's transaction, claimed by one node at a time with a lease (two
+ * statements that any database runs the same way), and every outcome is recorded against the claim it was tried
+ * under. It hands out {@link Notification} values, never managed entities.
+ *
+ * <p>Rows are added with an insert statement, not {@code persist}, and without flushing: a mass sign-out adds
+ * thousands in one transaction, and thousands of managed entities would make every later query of that transaction
+ * (Keycloak runs one per session it removes) dirty-check them all, a cost that grows with the square of the sessions.
+ */
+public final class OutboxStore {
+
+    /** Longest stored error text; the column holds 1024. */
+    static final int MAX_ERROR_LENGTH = 1000;
+
+    private final EntityManager em;
+
+    public OutboxStore(KeycloakSession session) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    /** Only the funnel calls this: it alone decides who is told. */
+    public void add(Notification n) {
+        em.createNamedQuery("sgInsertNotification")
+                .setFlushMode(FlushModeType.COMMIT)
+                .setParameter("id", n.id()).setParameter("realmId", n.realmId())
+                .setParameter("clientUuid", n.clientUuid()).setParameter("clientId", n.clientId())
+                .setParameter("userId", n.userId()).setParameter("userSessionId", n.userSessionId())
+                .setParameter("issuer", n.issuer()).setParameter("logoutUrl", n.logoutUrl())
+                .setParameter("includeSid", n.includeSid()).setParameter("revokeOffline", n.revokeOfflineTokens())
+                .setParameter("reason", n.reason().detail()).setParameter("jti", n.jti())
+                .setParameter("status", n.status().name()).setParameter("attempts", n.attempts())
+                .setParameter("createdAt", n.createdAt()).setParameter("queuedAt", n.queuedAt())
+                .setParameter("nextAttemptAt", n.nextAttemptAt())
+                .executeUpdate();
+    }
+
+    /**
+     * Claims up to {@code limit} due notifications for this caller until {@code leaseUntil}, leaving out those of the
+     * clients given (the caller can't send to them now); returns them.
+     */
+    public List<Notification> claimDue(long now, int limit, long leaseUntil, Collection<String> busyClientUuids) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<String> due = em.createNamedQuery("sgDueNotificationIds", String.class)
+                .setParameter("now", now)
+                .setParameter("busy", busyClientUuids.isEmpty() ? List.of("") : busyClientUuids)
+                .setMaxResults(limit).getResultList();
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        String token = UUID.randomUUID().toString();
+        // Only rows still unclaimed are taken: of two nodes racing for a row, the database lets one update it.
+        em.createNamedQuery("sgClaimNotifications").setParameter("token", token).setParameter("until", leaseUntil)
+                .setParameter("ids", due).setParameter("now", now).executeUpdate();
+        return em.createNamedQuery("sgClaimedNotifications", LogoutNotificationEntity.class)
+                .setParameter("token", token).getResultList().stream().map(Notification::of).toList();
+    }
+
+    /** Gives claimed notifications back untried, for any node to claim again at once. */
+    public void release(List<Notification> claimed) {
+        if (claimed.isEmpty()) {
+            return;
+        }
+        em.createNamedQuery("sgReleaseClaim").setParameter("ids", claimed.stream().map(Notification::id).toList())
+                .setParameter("token", claimed.get(0).claimToken()).executeUpdate();
+    }
+
+    /** @return whether the claim still held, i.e. whether the outcome was recorded */
+    public boolean recordDelivered(Notification claimed, int attempts, long now) {
+        return em.createNamedQuery("sgRecordDelivered").setParameter("attempts", attempts).setParameter("now", now)
+                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
+    }
+
+    public boolean recordRetry(Notification claimed, int attempts, long nextAttemptAt, String error) {
+        return em.createNamedQuery("sgRecordRetry").setParameter("attempts", attempts)
+                .setParameter("next", nextAttemptAt).setParameter("error", printable(error))
+                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
+    }
+
+    public boolean recordFailed(Notification claimed, int attempts, String error) {
+        return em.createNamedQuery("sgRecordFailed").setParameter("attempts", attempts)
+                .setParameter("error", printable(error))
+                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
+    }
+
+    /** Puts a failed notification of the realm back in line with a fresh count of tries. */
+    public Optional<Notification> requeueFailed(String realmId, String id, long now) {
+        int changed = em.createNamedQuery("sgRequeueFailed").setParameter("now", now).setParameter("id", id)
+                .setParameter("realmId", realmId).executeUpdate();
+        return changed == 0 ? Optional.empty() : find(id);
+    }
+
+    public Optional<Notification> find(String id) {
+        return em.createNamedQuery("sgNotificationById", LogoutNotificationEntity.class).setParameter("id", id)
+                .getResultStream().findFirst().map(Notification::of);
+    }
+
+    public List<Notification> byStatus(String realmId, DeliveryStatus status, int first, int max) {
+        return em.createNamedQuery("sgNotificationsByStatus", LogoutNotificationEntity.class)
+                .setParameter("realmId", realmId).setParameter("status", status.name())
+                .setFirstResult(first).setMaxResults(max).getResultStream().map(Notification::of).toList();
+    }
+
+    public long pendingCount() {
+        return em.createNamedQuery("sgCountPending", Long.class).getSingleResult();
+    }
+
+    /** Delivered and failed rows created before the given time; @return how many were removed */
+    public int purgeFinished(long createdBefore) {
+        return em.createNamedQuery("sgPurgeFinished").setParameter("before", createdBefore).executeUpdate();
+    }
+
+    public int purgeRealm(String realmId) {
+        return em.createNamedQuery("sgPurgeRealm").setParameter("realmId", realmId).executeUpdate();
+    }
+
+    public int purgeClient(String clientUuid) {
+        return em.createNamedQuery("sgPurgeClient").setParameter("clientUuid", clientUuid).executeUpdate();
+    }
+
+    /** A removed user's finished rows; the notifications its removal queued are still delivered. */
+    public int purgeUser(String realmId, String userId) {
+        return em.createNamedQuery("sgPurgeUser").setParameter("realmId", realmId).setParameter("userId", userId)
+                .executeUpdate();
+    }
+
+    /**
+     * Only printable text is stored from a relying party's answer: control characters (a NUL byte makes PostgreSQL
+     * refuse the whole update) become '?', and the text is cut to the column's size.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder clean = new StringBuilder(Math.min(text.length(), MAX_ERROR_LENGTH));
+        text.codePoints().limit(MAX_ERROR_LENGTH).forEach(c -> clean.appendCodePoint(
+                c > 0xFFFF || Character.isISOControl(c) || !Character.isDefined(c)
+                        || Character.getType(c) == Character.PRIVATE_USE ? '?' : c));
+        return clean.toString();
+    }
+}

@@ -1,0 +1,179 @@
+package io.github.sessionguard.logout.participants;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
+import java.util.List;
+import java.util.Optional;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/** The participants table: who took part in which session, and when it is next worth checking. */
+public final class ParticipantStore {
+
+    /** A session Keycloak should have expired but still holds is looked at again this much later. */
+    static final long RECHECK_SECONDS = 60;
+
+    /** A due row the scan could not settle, as the scan found it. */
+    public record Due(String id, long checkAt) {
+    }
+
+    private final EntityManager em;
+
+    public ParticipantStore(KeycloakSession session) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    /** Records (or records again, after a new login to the same session) a participation. */
+    public void save(Participant participant) {
+        SessionParticipantEntity row = em.find(SessionParticipantEntity.class, participant.id());
+        boolean fresh = row == null;
+        if (fresh) {
+            row = new SessionParticipantEntity();
+            row.setId(participant.id());
+        }
+        row.setRealmId(participant.realmId());
+        row.setUserSessionId(participant.userSessionId());
+        row.setOffline(participant.offline());
+        row.setClientUuid(participant.clientUuid());
+        row.setUserId(participant.userId());
+        row.setIssuer(participant.issuer());
+        row.setTierIdleSeconds(participant.tierIdleSeconds());
+        row.setTierMaxDeadline(participant.tierMaxDeadline());
+        row.setLastSeen(participant.lastSeen());
+        row.setCheckAt(participant.checkAt());
+        row.setScanFailures(0);
+        if (fresh) {
+            em.persist(row);
+        }
+    }
+
+    /** The id a participation has: one row per session, client, and online or offline. */
+    public static String idOf(String userSessionId, String clientUuid, boolean offline) {
+        return SessionParticipantEntity.idOf(userSessionId, clientUuid, offline);
+    }
+
+    /**
+     * Deletes without flushing first: a mass sign-out forgets thousands of participations in one transaction, and a
+     * flush before each delete would dirty-check everything the transaction holds, again and again. Nothing pending
+     * can concern the row: a participation is only written at login and by the scan, never in a transaction that
+     * also forgets it.
+     */
+    public void forget(String userSessionId, String clientUuid, boolean offline) {
+        delete(SessionParticipantEntity.idOf(userSessionId, clientUuid, offline));
+    }
+
+    public void forget(Participant participant) {
+        delete(participant.id());
+    }
+
+    /** Every participation of the (online or offline) session. */
+    public void forgetSession(String userSessionId, boolean offline) {
+        em.createNamedQuery("sgDeleteSessionParticipants").setFlushMode(FlushModeType.COMMIT)
+                .setParameter("userSessionId", userSessionId).setParameter("offline", offline).executeUpdate();
+    }
+
+    private void delete(String id) {
+        em.createNamedQuery("sgDeleteParticipant").setFlushMode(FlushModeType.COMMIT).setParameter("id", id)
+                .executeUpdate();
+    }
+
+    /** Rows whose {@code CHECK_AT} has passed, oldest first; each must still be claimed before it is acted on. */
+    public List<Due> due(long now, int limit) {
+        return em.createNamedQuery("sgDueParticipants", Object[].class).setParameter("now", now).setMaxResults(limit)
+                .getResultStream().map(row -> new Due((String) row[0], ((Number) row[1]).longValue())).toList();
+    }
+
+    /**
+     * Claims a due row for this transaction: moves its {@code CHECK_AT} to {@code until}, only if nobody moved it
+     * since it was read. The row stays locked until the transaction ends, so another node's claim waits and then
+     * finds it moved.
+     *
+     * @return the participation, if this caller owns it now
+     */
+    public Optional<Participant> claim(Due due, long until) {
+        int claimed = em.createNamedQuery("sgClaimParticipant").setParameter("until", until)
+                .setParameter("id", due.id()).setParameter("checkAt", due.checkAt()).executeUpdate();
+        if (claimed == 0) {
+            return Optional.empty();
+        }
+        SessionParticipantEntity row = em.find(SessionParticipantEntity.class, due.id());
+        if (row == null) {
+            return Optional.empty();
+        }
+        em.refresh(row);
+        return Optional.of(Participant.of(row));
+    }
+
+    /** A participation still alive: remember when it was last seen and when to look again. */
+    public void reschedule(Participant participant, long lastSeen, long checkAt) {
+        em.createNamedQuery("sgRescheduleParticipant").setParameter("lastSeen", lastSeen)
+                .setParameter("checkAt", checkAt).setParameter("id", participant.id()).executeUpdate();
+    }
+
+    /** The scan failed on this row: it is looked at again after a backoff that grows with each failure in a row. */
+    public void scanFailed(String id, long checkAt) {
+        em.createNamedQuery("sgParticipantScanFailed").setParameter("checkAt", checkAt).setParameter("id", id)
+                .executeUpdate();
+    }
+
+    public Optional<Participant> find(String id) {
+        return Optional.ofNullable(em.find(SessionParticipantEntity.class, id)).map(Participant::of);
+    }
+
+    /** One page of the realm's online participations, in id order after {@code afterId}. */
+    public List<Participant> onlineOfRealm(String realmId, String afterId, int limit) {
+        return em.createNamedQuery("sgOnlineParticipantsOfRealm", SessionParticipantEntity.class)
+                .setParameter("realmId", realmId).setParameter("after", afterId).setMaxResults(limit)
+                .getResultStream().map(Participant::of).toList();
+    }
+
+    /**
+     * One page of the realm's online participations whose session Keycloak's session table no longer holds, as this
+     * transaction sees it (persistent user sessions, Keycloak's default).
+     */
+    public List<Participant> onlineOfRealmWithoutSession(String realmId, String afterId, int limit) {
+        return em.createNamedQuery("sgOnlineParticipantsOfRealmWithoutSession", SessionParticipantEntity.class)
+                .setParameter("realmId", realmId).setParameter("after", afterId).setMaxResults(limit)
+                .getResultStream().map(Participant::of).toList();
+    }
+
+    public int purgeRealm(String realmId) {
+        return em.createNamedQuery("sgPurgeParticipantsOfRealm").setParameter("realmId", realmId).executeUpdate();
+    }
+
+    public int purgeClient(String clientUuid) {
+        return em.createNamedQuery("sgPurgeParticipantsOfClient").setParameter("clientUuid", clientUuid)
+                .executeUpdate();
+    }
+
+    public int purgeUser(String realmId, String userId) {
+        return em.createNamedQuery("sgPurgeParticipantsOfUser").setParameter("realmId", realmId)
+                .setParameter("userId", userId).executeUpdate();
+    }
+
+    /**
+     * The next moment something about this participation may have expired: the tier's idle or absolute deadline, or
+     * when Keycloak's own realm timeouts would end the session.
+     */
+    public static long nextCheck(Participant participant, RealmModel realm, long sessionStarted, long lastSeen,
+            long now) {
+        long check;
+        if (participant.offline()) {
+            check = lastSeen + realm.getOfflineSessionIdleTimeout();
+            if (realm.isOfflineSessionMaxLifespanEnabled()) {
+                check = Math.min(check, sessionStarted + realm.getOfflineSessionMaxLifespan());
+            }
+        } else {
+            check = Math.min(lastSeen + realm.getSsoSessionIdleTimeout(),
+                    sessionStarted + realm.getSsoSessionMaxLifespan());
+        }
+        if (participant.tierIdleSeconds() != null) {
+            check = Math.min(check, lastSeen + participant.tierIdleSeconds());
+        }
+        if (participant.tierMaxDeadline() != null) {
+            check = Math.min(check, participant.tierMaxDeadline());
+        }
+        return check > now ? check : now + RECHECK_SECONDS;
+    }
+}

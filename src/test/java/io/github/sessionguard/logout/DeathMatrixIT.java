@@ -1,0 +1,354 @@
+package io.github.sessionguard.logout;
+
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.Http;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Json;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.LogoutReceiver.Delivery;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.SsoSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/**
+ * Every death path against one session of every kind of client an administrator really has, asserting exactly who
+ * is told, once each, with which reason, counted after the window in which a duplicate could still arrive.
+ *
+ * <p>Every session holds: {@code conf} (confidential, back-channel URL), {@code pub} (public, back-channel URL, tier
+ * high: rotation, revocation ends the session), {@code no-url} (confidential, tier high, no back-channel URL),
+ * {@code front} (back-channel URL but front-channel logout on), {@code offline} (back-channel URL, holds an offline
+ * session too). Beside it, {@code service} gets a client-credentials token each time (a transient session, never
+ * told). The tier-deadline and replay tests add their own client. The realm's SSO Session Max is short, so that a
+ * participation left behind shows up as a second, {@code session_expired}, token within the window; the tests run
+ * side by side, each with its own user, to keep that wait to one window for the whole class.
+ */
+@KeycloakIntegrationTest
+@Execution(ExecutionMode.CONCURRENT)
+class DeathMatrixIT {
+
+    static final String REALM = "death-matrix";
+    private static final long SSO_MAX = 45;
+    /** Login, then Keycloak's expiry of what was left, one scan interval (15 s), delivery: then nothing more comes. */
+    private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(SSO_MAX + 15 + 20);
+    private static final List<String> TOLD = List.of("conf", "pub", "offline");
+    private static final List<String> NEVER_TOLD = List.of("no-url", "front", "service");
+    private static final String[] USERS = {"rp-logout", "session-delete", "user-signout", "password-reset",
+            "disable", "delete", "realm-signout", "replay", "replay-detach", "revocation", "tier-idle", "tier-max",
+            "expiry"};
+
+    private KeycloakServer server;
+    private AdminApi admin;
+    private LogoutReceiver receiver;
+    private final Map<String, OidcClient> clients = new LinkedHashMap<>();
+
+    @BeforeAll
+    void createRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        receiver = new LogoutReceiver(server, REALM);
+        RealmFixture realm = new RealmFixture(REALM).set("ssoSessionMaxLifespan", SSO_MAX);
+        for (String user : USERS) {
+            realm.user(user, user + "-password");
+        }
+        withBackchannelLogout(realm.confidentialClient("conf", "conf-secret"), receiver);
+        withBackchannelLogout(realm.publicClient("pub"), receiver);
+        realm.confidentialClient("no-url", "no-url-secret");
+        withBackchannelLogout(realm.confidentialClient("front", "front-secret"), receiver)
+                .put("frontchannelLogout", true);
+        withBackchannelLogout(realm.confidentialClient("offline", "offline-secret"), receiver);
+        withBackchannelLogout(realm.confidentialClient("service", "service-secret"), receiver)
+                .put("serviceAccountsEnabled", true);
+        withBackchannelLogout(realm.publicClient("replayer"), receiver);
+        withBackchannelLogout(realm.publicClient("idle-app"), receiver);
+        withBackchannelLogout(realm.publicClient("max-app"), receiver);
+        realm.tierProfile("high", Map.of("tier", "high"))
+                .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
+                .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
+                .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
+                        "access-token-lifespan", 10))
+                .policyForClients("high-policy", "high", "pub", "no-url")
+                .policyForClients("replay-policy", "replay-detaches", "replayer")
+                .policyForClients("idle-policy", "short-idle", "idle-app")
+                .policyForClients("max-policy", "short-max", "max-app");
+        realm.create(admin);
+        for (String id : List.of("conf", "no-url", "front", "offline", "service")) {
+            clients.put(id, new OidcClient(server, REALM, id, id + "-secret"));
+        }
+        for (String id : List.of("pub", "replayer", "idle-app", "max-app")) {
+            clients.put(id, OidcClient.publicClient(server, REALM, id));
+        }
+    }
+
+    @AfterAll
+    void deleteRealm() {
+        receiver.close();
+        admin.deleteRealm(REALM);
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void rpInitiatedLogout() {
+        Matrix m = login("rp-logout");
+
+        assertThat(client("conf").logout(m.sso.refreshToken("conf")).status()).isEqualTo(204);
+
+        m.assertTold(Map.of("conf", "logout", "pub", "logout", "offline", "logout"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void adminDeletesTheSession() {
+        Matrix m = login("session-delete");
+
+        assertThat(admin.delete(realmPath("/sessions/" + m.sso.sessionId())).status()).isEqualTo(204);
+
+        m.assertTold(Map.of("conf", "logout", "pub", "logout", "offline", "logout"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void adminSignsTheUserOut() {
+        Matrix m = login("user-signout");
+
+        assertThat(admin.post(realmPath("/users/" + m.sso.userId() + "/logout"), null).status()).isEqualTo(204);
+
+        m.assertTold(Map.of("conf", "logout", "pub", "logout", "offline", "logout"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void adminResetsThePassword() {
+        Matrix m = login("password-reset");
+
+        assertThat(admin.put(realmPath("/users/" + m.sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", "password-reset-password").put("temporary", false)).status())
+                .isEqualTo(204);
+
+        m.assertTold(Map.of("conf", "credential_changed", "pub", "credential_changed", "offline",
+                "credential_changed"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void adminDisablesTheUser() {
+        Matrix m = login("disable");
+        JsonNode user = admin.getJson(realmPath("/users/" + m.sso.userId()));
+
+        assertThat(admin.put(realmPath("/users/" + m.sso.userId()), ((ObjectNode) user.deepCopy())
+                .put("enabled", false)).status()).isEqualTo(204);
+
+        m.assertTold(Map.of("conf", "user_disabled", "pub", "user_disabled", "offline", "user_disabled"));
+    }
+
+    /** Problem 1: a tier client without a back-channel URL in the session made the deletion fail with a 500. */
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void adminDeletesTheUser() {
+        Matrix m = login("delete");
+
+        assertThat(admin.delete(realmPath("/users/" + m.sso.userId())).status()).isEqualTo(204);
+
+        m.assertTold(Map.of("conf", "user_deleted", "pub", "user_deleted", "offline", "user_deleted"));
+    }
+
+    /** Signs out every session of the realm, so it runs alone. */
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ_WRITE)
+    void realmSignsOutAllSessions() {
+        Matrix m = login("realm-signout");
+
+        assertThat(admin.post(realmPath("/logout-all"), null).status()).isEqualTo(200);
+
+        m.assertTold(Map.of("conf", "realm_sign_out", "pub", "realm_sign_out", "offline", "realm_sign_out"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void replayWithSessionRevocation() {
+        Matrix m = login("replay");
+        String first = m.sso.refreshToken("pub");
+        assertThat(client("pub").refresh(first).status()).isEqualTo(200);
+
+        assertThat(client("pub").refresh(first).status()).isEqualTo(400);
+
+        m.assertTold(Map.of("conf", "refresh_token_reused", "pub", "refresh_token_reused", "offline",
+                "refresh_token_reused"));
+    }
+
+    /**
+     * Problem 9: with {@code revoke-session-on-reuse} false only the replaying client's part ends; it is told at
+     * once, with a {@code LOGOUT} event, and not again later. The rest of the session lives until Keycloak expires it.
+     */
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void replayWithoutSessionRevocation() {
+        Matrix m = login("replay-detach", "replayer");
+        String first = m.sso.refreshToken("replayer");
+        assertThat(client("replayer").refresh(first).status()).isEqualTo(200);
+        long replayedAt = System.currentTimeMillis();
+
+        assertThat(client("replayer").refresh(first).status()).isEqualTo(400);
+
+        Delivery told = m.awaitFirst("replayer");
+        assertThat(told.receivedAtMillis() - replayedAt).as("the replaying client is told at once")
+                .isLessThan(10_000);
+        assertThat(logoutEvents(m.sso.sessionId())).anySatisfy(event -> {
+            assertThat(event.path("clientId").asText()).isEqualTo("replayer");
+            assertThat(event.path("details").path("reason").asText()).isEqualTo("refresh_token_reused");
+        });
+        m.assertTold(Map.of("replayer", "refresh_token_reused", "conf", "session_expired", "pub", "session_expired",
+                "offline", "session_expired"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void revocationEndsTheSession() {
+        Matrix m = login("revocation");
+
+        assertThat(client("pub").revoke(m.sso.refreshToken("pub"), "refresh_token").status()).isEqualTo(200);
+
+        m.assertTold(Map.of("conf", "token_revoked", "pub", "token_revoked", "offline", "token_revoked"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void tierIdleDeadline() {
+        Matrix m = login("tier-idle", "idle-app");
+
+        m.assertTold(Map.of("idle-app", "tier_idle_timeout", "conf", "session_expired", "pub", "session_expired",
+                "offline", "session_expired"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void tierMaxDeadline() {
+        Matrix m = login("tier-max", "max-app");
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 12, "half of the tier's idle window");
+        HttpResult refreshed = client("max-app").refresh(m.sso.refreshToken("max-app"));
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+
+        m.assertTold(Map.of("max-app", "tier_max_lifespan", "conf", "session_expired", "pub", "session_expired",
+                "offline", "session_expired"));
+    }
+
+    @Test
+    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
+    void keycloakExpiresTheSession() {
+        Matrix m = login("expiry");
+
+        m.assertTold(Map.of("conf", "session_expired", "pub", "session_expired", "offline", "session_expired"));
+    }
+
+    /** One user's session with every kind of client, plus a client-credentials token of the service account. */
+    private Matrix login(String username, String... extraClients) {
+        long started = System.currentTimeMillis();
+        SsoSession sso = SsoSession.loginAs(username, username + "-password", client("conf"), client("pub"),
+                client("no-url"), client("front"));
+        sso.alsoLogIn(client("offline"), "openid offline_access");
+        for (String extra : extraClients) {
+            sso.alsoLogIn(client(extra), "openid");
+        }
+        assertThat(sso.tokens("offline").get("refresh_token").asText()).isNotEmpty();
+        HttpResult serviceToken = new Http().postForm(client("service").endpoint("token"), Map.of("grant_type",
+                "client_credentials", "client_id", "service", "client_secret", "service-secret"), null);
+        assertThat(serviceToken.status()).as(serviceToken.toString()).isEqualTo(200);
+        return new Matrix(sso, started);
+    }
+
+    private final class Matrix {
+        final SsoSession sso;
+        final long loggedInAt;
+
+        Matrix(SsoSession sso, long loggedInAt) {
+            this.sso = sso;
+            this.loggedInAt = loggedInAt;
+        }
+
+        Delivery awaitFirst(String clientId) {
+            return Deadline.await(DUPLICATE_WINDOW, "a logout token for " + clientId,
+                    () -> deliveries(clientId).stream().findFirst().orElse(null), d -> d != null);
+        }
+
+        /**
+         * Waits until the window for duplicates has passed, then: each client named is told exactly once, validly,
+         * for this session and user, with the reason given; no other client is told anything about it; and the
+         * service account never hears of its transient sessions.
+         */
+        void assertTold(Map<String, String> expected) {
+            expected.keySet().forEach(this::awaitFirst);
+            long windowEnds = loggedInAt + DUPLICATE_WINDOW.toMillis();
+            Deadline.awaitEpochSecondPassed(windowEnds / 1000, "the window in which a duplicate could arrive");
+            List<String> problems = new ArrayList<>();
+            for (String clientId : clients.keySet()) {
+                List<Delivery> got = deliveries(clientId);
+                int wanted = expected.containsKey(clientId) ? 1 : 0;
+                if (got.size() != wanted) {
+                    problems.add(clientId + ": " + got.size() + " logout tokens, expected " + wanted + " " + got);
+                }
+                got.stream().filter(d -> !d.valid() || !sso.userId().equals(d.sub()))
+                        .forEach(d -> problems.add(clientId + ": invalid logout token " + d));
+            }
+            List<Delivery> service = receiver.deliveriesTo("service");
+            if (!service.isEmpty()) {
+                problems.add("service account told of its transient sessions: " + service);
+            }
+            Map<String, String> reasons = reasonsByClient(sso.sessionId());
+            expected.forEach((clientId, reason) -> {
+                if (!reason.equals(reasons.get(clientId))) {
+                    problems.add(clientId + ": reason " + reasons.get(clientId) + ", expected " + reason);
+                }
+            });
+            assertThat(problems).as("who was told about session %s", sso.sessionId()).isEmpty();
+        }
+
+        private List<Delivery> deliveries(String clientId) {
+            return receiver.deliveriesTo(clientId).stream().filter(d -> sso.sessionId().equals(d.sid())).toList();
+        }
+    }
+
+    private Map<String, String> reasonsByClient(String sessionId) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (String status : List.of("delivered", "pending", "failed")) {
+            JsonNode rows = admin.getJson(realmPath("/session-guard/deliveries?status=" + status + "&max=1000"));
+            StreamSupport.stream(rows.spliterator(), false)
+                    .filter(row -> sessionId.equals(row.get("userSessionId").asText()))
+                    .forEach(row -> reasons.merge(row.get("clientId").asText(), row.get("reason").asText(),
+                            (a, b) -> a + "," + b));
+        }
+        return reasons;
+    }
+
+    private List<JsonNode> logoutEvents(String sessionId) {
+        return StreamSupport.stream(admin.events(REALM, "LOGOUT").spliterator(), false)
+                .filter(event -> sessionId.equals(event.path("sessionId").asText())).toList();
+    }
+
+    private OidcClient client(String clientId) {
+        return clients.get(clientId);
+    }
+
+    private static String realmPath(String path) {
+        return "/admin/realms/" + REALM + path;
+    }
+}
