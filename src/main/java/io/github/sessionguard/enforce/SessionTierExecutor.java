@@ -6,6 +6,8 @@ import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierConfigurationParser;
 import io.github.sessionguard.tier.TierSource;
 import jakarta.ws.rs.core.Response;
+import java.util.EnumSet;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
@@ -14,6 +16,7 @@ import org.keycloak.protocol.oidc.TokenManager.AccessTokenResponseBuilder;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
 import org.keycloak.services.clientpolicy.context.ClientModelContext;
@@ -32,6 +35,13 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
 
     private static final Logger LOG = Logger.getLogger(SessionTierExecutor.class);
     private static final String REVOCATION_HANDLED = "session-guard.revocation-handled";
+    /**
+     * Events about editing or viewing the client, not about its sessions: nothing of the tier applies there, and
+     * resolving the tier for them would only cost (the admin console raises VIEW for every client page it shows).
+     */
+    private static final Set<ClientPolicyEvent> CLIENT_ADMINISTRATION = EnumSet.of(ClientPolicyEvent.REGISTER,
+            ClientPolicyEvent.REGISTERED, ClientPolicyEvent.UPDATE, ClientPolicyEvent.UPDATED, ClientPolicyEvent.VIEW,
+            ClientPolicyEvent.UNREGISTER);
 
     private final KeycloakSession session;
     private ConfiguredTier configured;
@@ -64,7 +74,7 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
         ClientModel client = clientOf(context);
-        if (client == null) {
+        if (client == null || CLIENT_ADMINISTRATION.contains(context.getEvent())) {
             return;
         }
         RequestTier.observe(session, client, new TierSource(null, null, configured()));

@@ -56,8 +56,14 @@ public final class ClientTierResolver {
         try {
             List<ClientProfileRepresentation> profiles = profiles(realm);
             for (ClientPolicyRepresentation policy : policies(realm)) {
-                if (Boolean.TRUE.equals(policy.isEnabled()) && holdsFor(realm, policy, question, notes)) {
-                    sources.addAll(tierSources(policy, profiles));
+                if (!Boolean.TRUE.equals(policy.isEnabled())) {
+                    continue;
+                }
+                // Conditions are asked only where a tier is at stake: every token request of every client passes
+                // here, and most policies of a realm carry no session-tier executor.
+                List<TierSource> tiers = tierSources(policy, profiles);
+                if (!tiers.isEmpty() && holdsFor(realm, policy, question, notes)) {
+                    sources.addAll(tiers);
                 }
             }
         } finally {
