@@ -30,8 +30,8 @@ public record OutboxSettings(
     static OutboxSettings from(Config.Scope config) {
         return new OutboxSettings(
                 config.getBoolean("enabled", true),
-                Math.max(1, config.getInt("concurrency", 16)),
-                Math.max(1, config.getInt("concurrency-per-client", 8)),
+                Math.max(1, config.getInt("concurrency", 32)),
+                Math.max(1, config.getInt("concurrency-per-client", 16)),
                 Duration.ofMillis(config.getLong("connect-timeout-ms", 2_000L)),
                 Duration.ofMillis(config.getLong("read-timeout-ms", 15_000L)),
                 Duration.ofMillis(config.getLong("body-timeout-ms", 2_000L)),
@@ -62,9 +62,9 @@ public record OutboxSettings(
                 .property().name("enabled").type("boolean").defaultValue(true)
                 .helpText("Deliver OIDC back-channel logouts through the durable outbox. Off: Keycloak's own"
                         + " synchronous sender.").add()
-                .property().name("concurrency").type("int").defaultValue(16)
+                .property().name("concurrency").type("int").defaultValue(32)
                 .helpText("Deliveries in flight at once, per node.").add()
-                .property().name("concurrency-per-client").type("int").defaultValue(8)
+                .property().name("concurrency-per-client").type("int").defaultValue(16)
                 .helpText("Deliveries in flight at once to one client (relying party), per node, so that one hanging"
                         + " endpoint can't take every slot.").add()
                 .property().name("connect-timeout-ms").type("long").defaultValue(2_000L)

@@ -1,0 +1,185 @@
+package io.github.sessionguard.logout.delivery;
+
+import io.github.sessionguard.logout.LogoutFunnel;
+import io.github.sessionguard.logout.delivery.BackchannelPost.Attempt;
+import io.github.sessionguard.logout.outbox.Notification;
+import io.github.sessionguard.logout.outbox.OutboxStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * One client's claimed notifications, delivered together: signed in one Keycloak session right before the send (so
+ * the tokens are fresh), posted at once, and their outcomes recorded in one transaction. Per token that leaves the
+ * RSA signature and the POST; the transactions, which cost more than both, are paid once per batch.
+ */
+final class DeliveryBatch {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryBatch.class);
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final BackchannelPost post;
+    private final RetryPolicy retryPolicy;
+    private final DeliveryMetrics metrics;
+
+    DeliveryBatch(KeycloakSessionFactory sessionFactory, BackchannelPost post, RetryPolicy retryPolicy,
+            DeliveryMetrics metrics) {
+        this.sessionFactory = sessionFactory;
+        this.post = post;
+        this.retryPolicy = retryPolicy;
+        this.metrics = metrics;
+    }
+
+    void deliver(List<Notification> batch) {
+        Map<Notification, CompletableFuture<Attempt>> tries = new LinkedHashMap<>();
+        signed(batch).forEach((notification, token) -> tries.put(notification, token.value() != null
+                ? post.send(notification.logoutUrl(), token.value())
+                : CompletableFuture.completedFuture(token.instead())));
+        Map<Notification, Attempt> outcomes = new LinkedHashMap<>();
+        tries.forEach((notification, attempt) -> outcomes.put(notification, awaited(attempt)));
+        record(outcomes);
+    }
+
+    /** A signed token, or, when there is nothing to send, the attempt that stands for the try. */
+    private record Token(String value, Attempt instead) {
+
+        static Token signed(String value) {
+            return new Token(value, null);
+        }
+
+        static Token instead(Attempt attempt) {
+            return new Token(null, attempt);
+        }
+    }
+
+    private Map<Notification, Token> signed(List<Notification> batch) {
+        try {
+            return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+                Map<Notification, Token> tokens = new LinkedHashMap<>();
+                for (Notification notification : batch) {
+                    if (!LogoutFunnel.isHttp(notification.logoutUrl())) {
+                        tokens.put(notification, Token.instead(Attempt.neverTried("not an http(s) URL: never tried")));
+                        continue;
+                    }
+                    String token = LogoutTokenSigner.sign(session, notification);
+                    tokens.put(notification, token == null
+                            ? Token.instead(Attempt.neverTried("realm or client no longer exists"))
+                            : Token.signed(token));
+                }
+                return tokens;
+            });
+        } catch (RuntimeException e) {
+            Map<Notification, Token> unsigned = new LinkedHashMap<>();
+            batch.forEach(notification -> unsigned.put(notification,
+                    Token.instead(Attempt.noAnswer("could not sign the logout token: " + e.getMessage()))));
+            return unsigned;
+        }
+    }
+
+    private static Attempt awaited(CompletableFuture<Attempt> attempt) {
+        try {
+            return attempt.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            attempt.cancel(true);
+            return Attempt.noAnswer("interrupted (node shutting down)");
+        } catch (ExecutionException e) {
+            return Attempt.noAnswer(String.valueOf(e.getCause()));
+        }
+    }
+
+    /** One transaction for the batch; should it fail, one per notification, so that no row spoils the others. */
+    private void record(Map<Notification, Attempt> outcomes) {
+        long now = System.currentTimeMillis();
+        List<Outcome> judged = new ArrayList<>();
+        outcomes.forEach((notification, attempt) -> judged.add(judge(notification, attempt, now)));
+        try {
+            List<Boolean> recorded = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+                OutboxStore store = new OutboxStore(session);
+                return judged.stream().map(outcome -> outcome.write(store)).toList();
+            });
+            for (int i = 0; i < judged.size(); i++) {
+                judged.get(i).reportIf(recorded.get(i), now);
+            }
+        } catch (RuntimeException batchFailed) {
+            LOG.debugf("Recording %d outcomes at once failed (%s); recording them one by one", judged.size(),
+                    batchFailed.getMessage());
+            judged.forEach(outcome -> recordAlone(outcome, now));
+        }
+    }
+
+    private void recordAlone(Outcome outcome, long now) {
+        try {
+            outcome.reportIf(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    session -> outcome.write(new OutboxStore(session))), now);
+        } catch (RuntimeException e) {
+            // The lease runs out and the row is tried again: a duplicate after an unrecorded try, never a loss.
+            LOG.warnf("Could not record the outcome of logout notification %s: %s", outcome.notification.id(),
+                    e.getMessage());
+        }
+    }
+
+    private Outcome judge(Notification notification, Attempt attempt, long now) {
+        int attempts = notification.attempts() + 1;
+        RetryPolicy.Verdict verdict = attempt.status() < 0 ? RetryPolicy.Verdict.FAIL
+                : retryPolicy.judge(attempt.status(), attempts, notification.queuedAt(), now);
+        long next = verdict == RetryPolicy.Verdict.RETRY
+                ? retryPolicy.nextAttemptAt(attempts, notification.queuedAt(), now) : 0;
+        return new Outcome(notification, attempt, verdict, attempts, next);
+    }
+
+    private final class Outcome {
+        private final Notification notification;
+        private final Attempt attempt;
+        private final RetryPolicy.Verdict verdict;
+        private final int attempts;
+        private final long nextAttemptAt;
+
+        Outcome(Notification notification, Attempt attempt, RetryPolicy.Verdict verdict, int attempts,
+                long nextAttemptAt) {
+            this.notification = notification;
+            this.attempt = attempt;
+            this.verdict = verdict;
+            this.attempts = attempts;
+            this.nextAttemptAt = nextAttemptAt;
+        }
+
+        /** @return whether the claim still held, i.e. whether the outcome was recorded */
+        boolean write(OutboxStore store) {
+            return switch (verdict) {
+                case DELIVERED -> store.recordDelivered(notification, attempts, System.currentTimeMillis());
+                case RETRY -> store.recordRetry(notification, attempts, nextAttemptAt, attempt.error());
+                case FAIL -> store.recordFailed(notification, attempts, attempt.error());
+            };
+        }
+
+        void reportIf(boolean recorded, long now) {
+            if (!recorded) {
+                LOG.debugf("Outcome of logout notification %s not recorded: its claim had run out",
+                        notification.id());
+                return;
+            }
+            switch (verdict) {
+                case DELIVERED -> metrics.delivered(notification.createdAt(), now);
+                case RETRY -> {
+                    metrics.retried();
+                    LOG.debugf("Back-channel logout to client %s for session %s failed (%s); retry %d at %d",
+                            notification.clientId(), notification.userSessionId(), attempt.error(), attempts,
+                            nextAttemptAt);
+                }
+                case FAIL -> {
+                    metrics.failed();
+                    LOG.warnf("Back-channel logout to client %s of realm %s for session %s failed for good after %d"
+                            + " tries: %s", notification.clientId(), notification.realmId(),
+                            notification.userSessionId(), attempts, attempt.error());
+                }
+            }
+        }
+    }
+}
