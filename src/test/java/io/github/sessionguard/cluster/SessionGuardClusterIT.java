@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SessionGuardClusterIT {
 
     private static final String REALM = "cluster";
+    private static final int RETENTION_SECONDS = 5;
+    /** How soon after a database restart every node serves and delivers again; the README states it. */
+    private static final Duration DATABASE_RECOVERY = Duration.ofSeconds(150);
 
     private PostgresServer postgres;
     private KeycloakCluster cluster;
@@ -58,7 +62,8 @@ class SessionGuardClusterIT {
         postgres = PostgresServer.start();
         cluster = KeycloakCluster.start(2, postgres.hostAndPort(), List.of(
                 "--spi-session-guard-outbox--default--max-backoff-ms=5000",
-                "--spi-session-guard-outbox--default--max-attempts=100"));
+                "--spi-session-guard-outbox--default--max-attempts=100",
+                "--spi-session-guard-outbox--default--retention-seconds=" + RETENTION_SECONDS));
         receiver = new LogoutReceiver(cluster.node(0), REALM);
         adminA = new AdminApi(cluster.node(0));
         RealmFixture realm = new RealmFixture(REALM);
@@ -186,19 +191,33 @@ class SessionGuardClusterIT {
     void postgresRestartingMidRunLosesNothingAndNoNodeNeedsARestart() {
         receiver.behave("resilient-app", attempt -> new Reply(503, 0));
         Set<String> sessionIds;
+        long backAt;
         try {
             sessionIds = loginAndSignOut(20);
             postgres.restart();
+            backAt = System.currentTimeMillis();
         } finally {
             receiver.behave("resilient-app", attempt -> Reply.ok());
         }
 
-        Deadline.await(Duration.ofSeconds(120), "delivery to resume after the database restart",
-                () -> acceptedSessions("resilient-app").containsAll(sessionIds));
+        // The README's bound: within DATABASE_RECOVERY of the database being back, every node serves logins again
+        // (several in a row, so no broken pooled connection is left to fail a later one) and delivers.
         for (int node = 0; node < 2; node++) {
-            assertThat(OidcClient.publicClient(cluster.node(node), REALM, "mobile").passwordGrant(USER, PASSWORD, null)
-                    .status()).as("node %s after the database restart", node).isEqualTo(200);
+            OidcClient mobile = OidcClient.publicClient(cluster.node(node), REALM, "mobile");
+            AtomicInteger inARow = new AtomicInteger();
+            Deadline.await(remainingOf(backAt), "node " + node + " to serve 10 logins in a row after the restart",
+                    () -> {
+                        inARow.set(mobile.passwordGrant(USER, PASSWORD, null).status() == 200
+                                ? inARow.get() + 1 : 0);
+                        return inARow.get() >= 10;
+                    });
+            System.out.printf("Node %d served 10 logins in a row %d ms after the database was back%n", node,
+                    System.currentTimeMillis() - backAt);
         }
+        Deadline.await(remainingOf(backAt), "delivery to resume after the database restart",
+                () -> acceptedSessions("resilient-app").containsAll(sessionIds));
+        System.out.printf("Every notification delivered %d ms after the database was back%n",
+                System.currentTimeMillis() - backAt);
     }
 
     @Test
@@ -243,6 +262,20 @@ class SessionGuardClusterIT {
                 () -> acceptedSessions("bulk-app").containsAll(sessionIds));
     }
 
+    /**
+     * Problem 11: delivered and failed notifications are deleted once older than {@code retention-seconds} (5 s here);
+     * the thousand and more of the tests above leave no row behind.
+     */
+    @Test
+    @Order(8)
+    void finishedNotificationsAreDeletedAfterTheirRetention() {
+        Deadline.await(Duration.ofSeconds(RETENTION_SECONDS + 70), "every finished notification to be deleted",
+                () -> adminA.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=delivered").isEmpty()
+                        && adminA.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=failed")
+                                .isEmpty());
+        assertThat(acceptedSessions("bulk-app")).as("notifications delivered before").hasSizeGreaterThan(1_000);
+    }
+
     /** Sessions of resilient-app on both nodes, then one admin sign-out of the user: their notifications queue up. */
     private Set<String> loginAndSignOut(int sessions) {
         Set<String> sessionIds = new HashSet<>();
@@ -253,6 +286,10 @@ class SessionGuardClusterIT {
         assertThat(adminA.post("/admin/realms/" + REALM + "/users/" + adminA.userId(REALM, USER) + "/logout", null)
                 .status()).isEqualTo(204);
         return sessionIds;
+    }
+
+    private static Duration remainingOf(long backAt) {
+        return Duration.ofMillis(Math.max(1, backAt + DATABASE_RECOVERY.toMillis() - System.currentTimeMillis()));
     }
 
     private Set<String> distinctJtis(String clientId) {

@@ -100,7 +100,7 @@ public final class DistributionKeycloakServer implements KeycloakServer {
             command.add("--hostname-strict=false");
         }
         TestDatabase database = sharedDatabase != null ? sharedDatabase
-                : TestDatabase.forServer(home, home.getFileName().toString());
+                : TestDatabase.forServer(home.getFileName().toString());
         command.addAll(database.serverOptions());
         command.addAll(extraOptions);
         Path augmented = workDir.resolve("augmented").resolve(buildKey(mode, command));
@@ -186,6 +186,45 @@ public final class DistributionKeycloakServer implements KeycloakServer {
     /** Starts the server again after {@link #crash()}, on the same database and ports. */
     public void restart() {
         launch();
+    }
+
+    /** Stops the server as an operator would (SIGTERM), and waits until it has exited; {@link #restart()} is next. */
+    public void stop() {
+        stopProcess();
+    }
+
+    /**
+     * Runs {@code kc.sh export} of one realm on this stopped server's database and providers, as an operator backing
+     * up would, and returns its exit code. The options that only a serving server takes (HTTP, health, metrics) are
+     * left out; its output goes to the server's log.
+     */
+    public int export(String realm, Path directory, Duration timeout) {
+        List<String> served = launcher.command();
+        List<String> command = new ArrayList<>(List.of(served.get(0), "export", "--dir=" + directory,
+                "--realm=" + realm));
+        served.stream().filter(option -> option.startsWith("--db") || option.startsWith("--spi")
+                || option.startsWith("--log-level")).forEach(command::add);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(launcher.environment());
+        try {
+            Process export = builder.start();
+            try {
+                if (!export.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("kc.sh export did not finish within " + timeout.toSeconds()
+                            + " s:\n" + tailOfLog());
+                }
+                return export.exitValue();
+            } finally {
+                export.descendants().forEach(ProcessHandle::destroyForcibly);
+                export.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run kc.sh export", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while kc.sh export ran", e);
+        }
     }
 
     @Override

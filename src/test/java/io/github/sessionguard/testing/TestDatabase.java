@@ -19,20 +19,22 @@ public interface TestDatabase extends AutoCloseable {
     @Override
     void close();
 
-    static TestDatabase forServer(java.nio.file.Path home, String name) {
+    static TestDatabase forServer(String name) {
         String kind = TestSettings.get("sessionguard.it.db", "h2");
         return switch (kind) {
-            case "h2" -> new H2(home);
+            case "h2" -> new H2();
             case "postgres" -> Postgres.create(name);
             default -> throw new IllegalStateException("Unknown sessionguard.it.db '" + kind + "': use h2 or postgres");
         };
     }
 
-    record H2(java.nio.file.Path home) implements TestDatabase {
+    /** H2 in the server's own home (data/h2), as start-dev keeps it. */
+    record H2() implements TestDatabase {
         @Override
         public List<String> serverOptions() {
-            return List.of("--db=dev-file",
-                    "--db-url=jdbc:h2:file:" + home.resolve("data/h2/keycloakdb") + ";NON_KEYWORDS=VALUE;AUTO_SERVER=TRUE");
+            // Keycloak's own URL for dev-file: among its options DB_CLOSE_ON_EXIT=FALSE, without
+            // which H2 closes the database from its own shutdown hook while the server is still stopping.
+            return List.of("--db=dev-file");
         }
 
         @Override

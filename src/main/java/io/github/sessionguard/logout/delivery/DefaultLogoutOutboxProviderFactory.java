@@ -1,12 +1,15 @@
 package io.github.sessionguard.logout.delivery;
 
+import io.github.sessionguard.logout.Workers;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProviderFactory;
-import io.github.sessionguard.logout.Workers;
 import java.util.List;
+import java.util.Set;
 import org.keycloak.Config;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /**
@@ -36,6 +39,15 @@ public final class DefaultLogoutOutboxProviderFactory implements LogoutOutboxPro
             worker = new LogoutDeliveryWorker(factory, settings);
             worker.start();
         }
+    }
+
+    /**
+     * Keycloak closes a factory before those it depends on: the workers stop while the database is still open, so
+     * that the deliveries in flight are recorded before the server goes.
+     */
+    @Override
+    public Set<Class<? extends Provider>> dependsOn() {
+        return Set.of(JpaConnectionProvider.class);
     }
 
     @Override

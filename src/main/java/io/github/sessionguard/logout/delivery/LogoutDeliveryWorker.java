@@ -98,7 +98,7 @@ final class LogoutDeliveryWorker {
         pollSafely();
         countQueue();
         long now = System.currentTimeMillis();
-        if (polledOnce && now - lastHousekeeping > 60_000) {
+        if (polledOnce && now - lastHousekeeping >= settings.housekeepingInterval().toMillis()) {
             lastHousekeeping = now;
             housekeeping(now);
         }

@@ -57,6 +57,12 @@ public record OutboxSettings(
         return claimLease.compareTo(floor) > 0 ? claimLease : floor;
     }
 
+    /** Finished rows are looked for once a minute, or as often as they may age out, if that is sooner. */
+    Duration housekeepingInterval() {
+        Duration minute = Duration.ofMinutes(1);
+        return retention.compareTo(minute) < 0 ? retention : minute;
+    }
+
     static List<ProviderConfigProperty> metadata() {
         return ProviderConfigurationBuilder.create()
                 .property().name("enabled").type("boolean").defaultValue(true)

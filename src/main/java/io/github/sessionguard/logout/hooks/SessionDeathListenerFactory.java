@@ -6,8 +6,10 @@ import io.github.sessionguard.logout.Workers;
 import io.github.sessionguard.logout.expiry.ExpiryScan;
 import io.github.sessionguard.logout.outbox.OutboxStore;
 import io.github.sessionguard.logout.participants.ParticipantStore;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.keycloak.Config;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.ClientModel;
@@ -15,6 +17,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.provider.Provider;
 
 /**
  * Hooks the session deaths Keycloak doesn't announce: admin actions (as a global event listener, so no realm has to
@@ -75,6 +78,15 @@ public final class SessionDeathListenerFactory implements EventListenerProviderF
                 .forEach(userSession -> funnel.sessionEnded(realm, userSession, EndReason.USER_DELETED));
         new OutboxStore(session).purgeUser(realm.getId(), user.getId());
         new ParticipantStore(session).purgeUser(realm.getId(), user.getId());
+    }
+
+    /**
+     * Keycloak closes a factory before those it depends on: the workers stop while the database is still open, so
+     * that the a scan in progress settles its rows before the server goes.
+     */
+    @Override
+    public Set<Class<? extends Provider>> dependsOn() {
+        return Set.of(JpaConnectionProvider.class);
     }
 
     @Override

@@ -1,0 +1,93 @@
+package io.github.sessionguard.logout;
+
+import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
+import static io.github.sessionguard.testing.RealmFixture.USER;
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.LogoutReceiver.Reply;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Problem 11: outbox rows hold user ids, session ids and relying parties' answers; they go with the realm, client or
+ * user they belong to. The rows here are dead letters (the relying parties refuse), which stay until an admin acts.
+ */
+@KeycloakIntegrationTest
+class RemovedOwnersIT {
+
+    private static final String REALM = "removed-owners";
+    /** Fixed, so that the realm can be created again under the same id and its rows looked for. */
+    private static final String REALM_ID = "sg-removed-owners-realm";
+    private static final String BOB = "bob";
+
+    private final KeycloakServer server;
+    private final AdminApi admin;
+
+    RemovedOwnersIT(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+    }
+
+    @Test
+    void deadLettersGoWithTheirClientTheirUserAndTheirRealm() {
+        try (LogoutReceiver receiver = new LogoutReceiver(server, REALM)) {
+            createRealm(receiver);
+            try {
+                receiver.behave("leaving", attempt -> new Reply(400, 0));
+                receiver.behave("staying", attempt -> new Reply(400, 0));
+                OidcClient.publicClient(server, REALM, "leaving").login(USER, PASSWORD);
+                OidcClient.publicClient(server, REALM, "staying").login(USER, PASSWORD);
+                OidcClient.publicClient(server, REALM, "staying").login(BOB, PASSWORD);
+                assertThat(admin.post("/admin/realms/" + REALM + "/logout-all", null).status()).isEqualTo(200);
+                Deadline.await(Duration.ofSeconds(60), "three dead letters", () -> deadLetters().size() == 3);
+
+                assertThat(admin.delete("/admin/realms/" + REALM + "/clients/" + clientUuid("leaving")).status())
+                        .isEqualTo(204);
+                assertThat(deadLetters()).as("after the client's removal")
+                        .extracting(row -> row.get("clientId").asText() + "/" + row.get("userId").asText())
+                        .containsExactlyInAnyOrder("staying/" + admin.userId(REALM, USER),
+                                "staying/" + admin.userId(REALM, BOB));
+
+                String bobId = admin.userId(REALM, BOB);
+                assertThat(admin.delete("/admin/realms/" + REALM + "/users/" + bobId).status()).isEqualTo(204);
+                assertThat(deadLetters()).as("after bob's removal")
+                        .extracting(row -> row.get("userId").asText())
+                        .containsExactly(admin.userId(REALM, USER));
+
+                admin.deleteRealm(REALM);
+                createRealm(receiver);
+                assertThat(deadLetters()).as("in a realm created again under the removed one's id").isEmpty();
+            } finally {
+                admin.deleteRealm(REALM);
+            }
+        }
+    }
+
+    private void createRealm(LogoutReceiver receiver) {
+        RealmFixture realm = new RealmFixture(REALM).user(BOB, PASSWORD).set("id", REALM_ID);
+        withBackchannelLogout(realm.publicClient("leaving"), receiver);
+        withBackchannelLogout(realm.publicClient("staying"), receiver);
+        realm.create(admin);
+    }
+
+    private List<JsonNode> deadLetters() {
+        JsonNode rows = admin.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=failed");
+        return new ArrayList<>(StreamSupport.stream(rows.spliterator(), false).toList());
+    }
+
+    private String clientUuid(String clientId) {
+        return admin.getJson("/admin/realms/" + REALM + "/clients?clientId=" + clientId).get(0).get("id").asText();
+    }
+}
