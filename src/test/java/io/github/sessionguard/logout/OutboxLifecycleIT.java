@@ -15,6 +15,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The outbox across the server's own life: a crash (SIGKILL), a stop, and {@code kc.sh export} run on its database.
+ * The outbox across the server's own life: crashes (SIGKILL), a stop, and {@code kc.sh export} run on its database,
+ * on a durable database: PostgreSQL, or H2 writing every commit at once.
  * This class runs a server of its own, since it kills and stops it. Retries come every second here
  * ({@code max-backoff-ms}), so a notification due during the export would be tried then if anything delivered.
  */
@@ -40,6 +42,14 @@ class OutboxLifecycleIT {
 
     private static final String REALM = "lifecycle";
     private static final int SESSIONS = 3;
+    private static final String DATABASE = TestSettings.get("sessionguard.it.db", "h2");
+    /**
+     * A durable H2: every commit written to its file at once. start-dev's default H2 writes commits up to half a
+     * second later, so a crash loses the newest ones (problem 12: this class's first test failed so on the default
+     * H2, and holds on this one); the guarantee on trial here is Session Guard's, which holds wherever the database
+     * keeps what it committed.
+     */
+    static final String WRITE_EVERY_COMMIT = "--db-url-properties=;WRITE_DELAY=0";
 
     private DistributionKeycloakServer server;
     private LogoutReceiver receiver;
@@ -47,7 +57,9 @@ class OutboxLifecycleIT {
 
     @BeforeAll
     void startServer() {
-        server = DistributionKeycloakServer.start(List.of("--spi-session-guard-outbox--default--max-backoff-ms=1000"));
+        server = DistributionKeycloakServer.start(DATABASE.equals("h2")
+                ? List.of("--spi-session-guard-outbox--default--max-backoff-ms=1000", WRITE_EVERY_COMMIT)
+                : List.of("--spi-session-guard-outbox--default--max-backoff-ms=1000"));
         receiver = new LogoutReceiver(server, REALM);
         admin = new AdminApi(server);
         RealmFixture realm = new RealmFixture(REALM);
@@ -127,6 +139,20 @@ class OutboxLifecycleIT {
         assertThat(delivered).as("the notification in flight at the stop, recorded as delivered").isNotNull();
         assertThat(delivered.get("attempts").asInt()).isEqualTo(1);
         assertThat(receiver.deliveriesTo("app").stream().filter(d -> inFlight.jti().equals(d.jti()))).hasSize(1);
+    }
+
+    /**
+     * Problem 12: a crash within milliseconds of the logouts' commits loses no notification on a durable database:
+     * every session is told, none is alive again.
+     */
+    @Test
+    @Order(3)
+    void aCrashRightAfterTheLogoutsLosesNoNotification() {
+        CrashRightAfterLogouts.Outcome outcome = CrashRightAfterLogouts.run(server, receiver,
+                OidcClient.publicClient(server, REALM, "app"), SESSIONS);
+
+        assertThat(outcome.revived()).as("logouts the database lost in the crash").isEmpty();
+        assertThat(outcome.told()).hasSize(SESSIONS);
     }
 
     private List<Delivery> accepted(String clientId) {

@@ -52,6 +52,11 @@ public final class AdminApi {
         return http.postJson(url(path), body, token());
     }
 
+    /** A POST with extra request headers (the test providers' switches). */
+    public HttpResult post(String path, Object body, Map<String, String> headers) {
+        return http.postJsonWithHeaders(url(path), body, token(), headers);
+    }
+
     public HttpResult put(String path, Object body) {
         return http.putJson(url(path), body, token());
     }

@@ -56,8 +56,13 @@ public final class Http {
     }
 
     public HttpResult postJson(String url, Object body, String bearer) {
-        return send(request(url, bearer).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+        return postJsonWithHeaders(url, body, bearer, Map.of());
+    }
+
+    public HttpResult postJsonWithHeaders(String url, Object body, String bearer, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(url, bearer).header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        return send(builder.POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
     public HttpResult putJson(String url, Object body, String bearer) {

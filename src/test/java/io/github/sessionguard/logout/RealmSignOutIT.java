@@ -1,0 +1,102 @@
+package io.github.sessionguard.logout;
+
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Jwt;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.LogoutReceiver.Delivery;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testprovider.AdminRequestPauseFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Problem 7: a realm sign-out tells exactly the sessions it removed, committed with them. A login that lands while
+ * the sign-out request is still in flight (after Keycloak removed the realm's sessions, before the request commits)
+ * keeps its session, and its relying party hears nothing about it.
+ */
+@KeycloakIntegrationTest
+class RealmSignOutIT {
+
+    private static final String REALM = "realm-sign-out";
+    /** Every delivery poll (1 s) and a batch's send well inside it: a wrong token for the survivor would be here. */
+    private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(15);
+
+    private AdminApi admin;
+    private LogoutReceiver receiver;
+    private OidcClient app;
+
+    @BeforeAll
+    void createRealm(KeycloakServer server, AdminApi admin) {
+        this.admin = admin;
+        receiver = new LogoutReceiver(server, REALM);
+        RealmFixture realm = new RealmFixture(REALM);
+        withBackchannelLogout(realm.confidentialClient("app", "app-secret"), receiver);
+        realm.create(admin);
+        app = new OidcClient(server, REALM, "app", "app-secret");
+    }
+
+    @AfterAll
+    void deleteRealm() {
+        receiver.close();
+        admin.deleteRealm(REALM);
+    }
+
+    @Test
+    void aLoginThatLandsDuringTheSignOutIsNeitherToldNorEnded(@TempDir Path signals) throws Exception {
+        String removed = Jwt.claims(app.login(RealmFixture.USER, RealmFixture.PASSWORD).get("refresh_token").asText())
+                .get("sid").asText();
+        Path paused = signals.resolve("sign-out");
+        CompletableFuture<HttpResult> signOut = CompletableFuture.supplyAsync(() -> admin.post(
+                "/admin/realms/" + REALM + "/logout-all", null,
+                Map.of(AdminRequestPauseFactory.PAUSE_FILE_HEADER, paused.toString())));
+        Deadline.await(Duration.ofSeconds(30), "the sign-out to remove the sessions and pause before it commits",
+                () -> Files.exists(paused) || signOut.isDone());
+        assertThat(signOut).as("the sign-out request, which must still be in flight").isNotDone();
+
+        String survivorRefreshToken = app.login(RealmFixture.USER, RealmFixture.PASSWORD).get("refresh_token")
+                .asText();
+        String survivor = Jwt.claims(survivorRefreshToken).get("sid").asText();
+        go(paused);
+        assertThat(signOut.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+
+        Delivery told = Deadline.await(Duration.ofSeconds(30), "the removed session's logout token",
+                () -> tokensFor(removed).stream().findFirst().orElse(null), d -> d != null);
+        long windowEnds = told.receivedAtMillis() + DUPLICATE_WINDOW.toMillis();
+        Deadline.await(DUPLICATE_WINDOW.plusSeconds(5), "the window for a wrong or second token to pass",
+                () -> System.currentTimeMillis() > windowEnds);
+        assertThat(tokensFor(removed)).as("logout tokens for the removed session").hasSize(1)
+                .allSatisfy(d -> assertThat(d.valid()).as(d.error()).isTrue());
+        assertThat(tokensFor(survivor)).as("logout tokens for the session that logged in meanwhile").isEmpty();
+        assertThat(app.refresh(survivorRefreshToken).status()).as("the survivor's refresh").isEqualTo(200);
+
+        assertThat(admin.delete("/admin/realms/" + REALM + "/sessions/" + survivor).status()).isEqualTo(204);
+        Deadline.await(Duration.ofSeconds(30), "the survivor's own logout token, when it does end",
+                () -> tokensFor(survivor).size() == 1);
+    }
+
+    private List<Delivery> tokensFor(String sid) {
+        return receiver.deliveriesTo("app").stream().filter(d -> sid.equals(d.sid())).toList();
+    }
+
+    private static void go(Path paused) throws IOException {
+        Files.writeString(Path.of(paused + ".go"), "go");
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.sessionguard.testprovider;
+
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * Registers {@link AdminRequestPause} as a global listener. Keycloak keeps an admin event's listeners in a
+ * {@code HashMap} by provider id and calls them in its iteration order: this id's bucket comes before
+ * {@code session-guard}'s, so the pause falls between Keycloak's work and Session Guard's (the test checks that the
+ * pause happened, and what Session Guard did after it).
+ */
+public final class AdminRequestPauseFactory implements EventListenerProviderFactory {
+
+    public static final String PAUSE_FILE_HEADER = AdminRequestPause.PAUSE_FILE_HEADER;
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new AdminRequestPause(session);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return "session-guard-test-pause";
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+}
