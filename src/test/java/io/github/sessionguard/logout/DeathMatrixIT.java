@@ -28,8 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every death path against one session of every kind of client an administrator really has, asserting exactly who
@@ -41,7 +39,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * session too). Beside it, {@code service} gets a client-credentials token each time (a transient session, never
  * told). The tier-deadline and replay tests add their own client. The realm's SSO Session Max is short, so that a
  * participation left behind shows up as a second, {@code session_expired}, token within the window; the tests run
- * side by side, each with its own user, to keep that wait to one window for the whole class.
+ * side by side, all at once, each with its own user (the realm sign-out in a realm of its own), to keep that wait to
+ * one window for the whole class.
  */
 @KeycloakIntegrationTest
 @Execution(ExecutionMode.CONCURRENT)
@@ -51,63 +50,34 @@ class DeathMatrixIT {
     private static final long SSO_MAX = 45;
     /** Login, then Keycloak's expiry of what was left, one scan interval (15 s), delivery: then nothing more comes. */
     private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(SSO_MAX + 15 + 20);
-    private static final List<String> TOLD = List.of("conf", "pub", "offline");
-    private static final List<String> NEVER_TOLD = List.of("no-url", "front", "service");
     private static final String[] USERS = {"rp-logout", "session-delete", "user-signout", "password-reset",
             "disable", "delete", "realm-signout", "replay", "replay-detach", "revocation", "tier-idle", "tier-max",
             "expiry"};
 
     private KeycloakServer server;
     private AdminApi admin;
-    private LogoutReceiver receiver;
-    private final Map<String, OidcClient> clients = new LinkedHashMap<>();
+    /** Where every death but the realm sign-out happens, side by side, each to its own user. */
+    private MatrixRealm shared;
+    /** The realm sign-out ends every session of its realm: it gets a realm of its own, so nothing waits for it. */
+    private MatrixRealm signedOut;
 
     @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
+    void createRealms(KeycloakServer server, AdminApi admin) {
         this.server = server;
         this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM).set("ssoSessionMaxLifespan", SSO_MAX);
-        for (String user : USERS) {
-            realm.user(user, user + "-password");
-        }
-        withBackchannelLogout(realm.confidentialClient("conf", "conf-secret"), receiver);
-        withBackchannelLogout(realm.publicClient("pub"), receiver);
-        realm.confidentialClient("no-url", "no-url-secret");
-        withBackchannelLogout(realm.confidentialClient("front", "front-secret"), receiver)
-                .put("frontchannelLogout", true);
-        withBackchannelLogout(realm.confidentialClient("offline", "offline-secret"), receiver);
-        withBackchannelLogout(realm.confidentialClient("service", "service-secret"), receiver)
-                .put("serviceAccountsEnabled", true);
-        withBackchannelLogout(realm.publicClient("replayer"), receiver);
-        withBackchannelLogout(realm.publicClient("idle-app"), receiver);
-        withBackchannelLogout(realm.publicClient("max-app"), receiver);
-        realm.tierProfile("high", Map.of("tier", "high"))
-                .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
-                .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
-                .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
-                        "access-token-lifespan", 10))
-                .policyForClients("high-policy", "high", "pub", "no-url")
-                .policyForClients("replay-policy", "replay-detaches", "replayer")
-                .policyForClients("idle-policy", "short-idle", "idle-app")
-                .policyForClients("max-policy", "short-max", "max-app");
-        realm.create(admin);
-        for (String id : List.of("conf", "no-url", "front", "offline", "service")) {
-            clients.put(id, new OidcClient(server, REALM, id, id + "-secret"));
-        }
-        for (String id : List.of("pub", "replayer", "idle-app", "max-app")) {
-            clients.put(id, OidcClient.publicClient(server, REALM, id));
-        }
+        shared = new MatrixRealm(REALM, USERS);
+        signedOut = new MatrixRealm(REALM + "-sign-out", "realm-signout");
     }
 
     @AfterAll
-    void deleteRealm() {
-        receiver.close();
-        admin.deleteRealm(REALM);
+    void deleteRealms() {
+        for (MatrixRealm realm : List.of(shared, signedOut)) {
+            realm.receiver.close();
+            admin.deleteRealm(realm.name);
+        }
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void rpInitiatedLogout() {
         Matrix m = login("rp-logout");
 
@@ -117,7 +87,6 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void adminDeletesTheSession() {
         Matrix m = login("session-delete");
 
@@ -127,7 +96,6 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void adminSignsTheUserOut() {
         Matrix m = login("user-signout");
 
@@ -137,7 +105,6 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void adminResetsThePassword() {
         Matrix m = login("password-reset");
 
@@ -150,7 +117,6 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void adminDisablesTheUser() {
         Matrix m = login("disable");
         JsonNode user = admin.getJson(realmPath("/users/" + m.sso.userId()));
@@ -163,7 +129,6 @@ class DeathMatrixIT {
 
     /** Problem 1: a tier client without a back-channel URL in the session made the deletion fail with a 500. */
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void adminDeletesTheUser() {
         Matrix m = login("delete");
 
@@ -172,19 +137,17 @@ class DeathMatrixIT {
         m.assertTold(Map.of("conf", "user_deleted", "pub", "user_deleted", "offline", "user_deleted"));
     }
 
-    /** Signs out every session of the realm, so it runs alone. */
+    /** Signs out every session of its realm, a realm of its own. */
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ_WRITE)
     void realmSignsOutAllSessions() {
-        Matrix m = login("realm-signout");
+        Matrix m = signedOut.login("realm-signout");
 
-        assertThat(admin.post(realmPath("/logout-all"), null).status()).isEqualTo(200);
+        assertThat(admin.post(signedOut.path("/logout-all"), null).status()).isEqualTo(200);
 
         m.assertTold(Map.of("conf", "realm_sign_out", "pub", "realm_sign_out", "offline", "realm_sign_out"));
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void replayWithSessionRevocation() {
         Matrix m = login("replay");
         String first = m.sso.refreshToken("pub");
@@ -201,7 +164,6 @@ class DeathMatrixIT {
      * once, with a {@code LOGOUT} event, and not again later. The rest of the session lives until Keycloak expires it.
      */
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void replayWithoutSessionRevocation() {
         Matrix m = login("replay-detach", "replayer");
         String first = m.sso.refreshToken("replayer");
@@ -222,7 +184,6 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void revocationEndsTheSession() {
         Matrix m = login("revocation");
 
@@ -232,7 +193,6 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void tierIdleDeadline() {
         Matrix m = login("tier-idle", "idle-app");
 
@@ -241,7 +201,6 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void tierMaxDeadline() {
         Matrix m = login("tier-max", "max-app");
         Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 12, "half of the tier's idle window");
@@ -253,34 +212,115 @@ class DeathMatrixIT {
     }
 
     @Test
-    @ResourceLock(value = REALM, mode = ResourceAccessMode.READ)
     void keycloakExpiresTheSession() {
         Matrix m = login("expiry");
 
         m.assertTold(Map.of("conf", "session_expired", "pub", "session_expired", "offline", "session_expired"));
     }
 
-    /** One user's session with every kind of client, plus a client-credentials token of the service account. */
     private Matrix login(String username, String... extraClients) {
-        long started = System.currentTimeMillis();
-        SsoSession sso = SsoSession.loginAs(username, username + "-password", client("conf"), client("pub"),
-                client("no-url"), client("front"));
-        sso.alsoLogIn(client("offline"), "openid offline_access");
-        for (String extra : extraClients) {
-            sso.alsoLogIn(client(extra), "openid");
-        }
-        assertThat(sso.tokens("offline").get("refresh_token").asText()).isNotEmpty();
-        HttpResult serviceToken = new Http().postForm(client("service").endpoint("token"), Map.of("grant_type",
-                "client_credentials", "client_id", "service", "client_secret", "service-secret"), null);
-        assertThat(serviceToken.status()).as(serviceToken.toString()).isEqualTo(200);
-        return new Matrix(sso, started);
+        return shared.login(username, extraClients);
     }
 
-    private final class Matrix {
+    private OidcClient client(String clientId) {
+        return shared.client(clientId);
+    }
+
+    private static String realmPath(String path) {
+        return "/admin/realms/" + REALM + path;
+    }
+
+    private List<JsonNode> logoutEvents(String sessionId) {
+        return StreamSupport.stream(admin.events(REALM, "LOGOUT").spliterator(), false)
+                .filter(event -> sessionId.equals(event.path("sessionId").asText())).toList();
+    }
+
+    /** A realm with every kind of client, its relying party, and a user per death. */
+    private final class MatrixRealm {
+        final String name;
+        final LogoutReceiver receiver;
+        final Map<String, OidcClient> clients = new LinkedHashMap<>();
+
+        MatrixRealm(String name, String... users) {
+            this.name = name;
+            receiver = new LogoutReceiver(server, name);
+            RealmFixture realm = new RealmFixture(name).set("ssoSessionMaxLifespan", SSO_MAX);
+            for (String user : users) {
+                realm.user(user, user + "-password");
+            }
+            withBackchannelLogout(realm.confidentialClient("conf", "conf-secret"), receiver);
+            withBackchannelLogout(realm.publicClient("pub"), receiver);
+            realm.confidentialClient("no-url", "no-url-secret");
+            withBackchannelLogout(realm.confidentialClient("front", "front-secret"), receiver)
+                    .put("frontchannelLogout", true);
+            withBackchannelLogout(realm.confidentialClient("offline", "offline-secret"), receiver);
+            withBackchannelLogout(realm.confidentialClient("service", "service-secret"), receiver)
+                    .put("serviceAccountsEnabled", true);
+            withBackchannelLogout(realm.publicClient("replayer"), receiver);
+            withBackchannelLogout(realm.publicClient("idle-app"), receiver);
+            withBackchannelLogout(realm.publicClient("max-app"), receiver);
+            realm.tierProfile("high", Map.of("tier", "high"))
+                    .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
+                    .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
+                    .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
+                            "access-token-lifespan", 10))
+                    .policyForClients("high-policy", "high", "pub", "no-url")
+                    .policyForClients("replay-policy", "replay-detaches", "replayer")
+                    .policyForClients("idle-policy", "short-idle", "idle-app")
+                    .policyForClients("max-policy", "short-max", "max-app");
+            realm.create(admin);
+            for (String id : List.of("conf", "no-url", "front", "offline", "service")) {
+                clients.put(id, new OidcClient(server, name, id, id + "-secret"));
+            }
+            for (String id : List.of("pub", "replayer", "idle-app", "max-app")) {
+                clients.put(id, OidcClient.publicClient(server, name, id));
+            }
+        }
+
+        OidcClient client(String clientId) {
+            return clients.get(clientId);
+        }
+
+        String path(String path) {
+            return "/admin/realms/" + name + path;
+        }
+
+        /** One user's session with every kind of client, plus a client-credentials token of the service account. */
+        Matrix login(String username, String... extraClients) {
+            long started = System.currentTimeMillis();
+            SsoSession sso = SsoSession.loginAs(username, username + "-password", client("conf"), client("pub"),
+                    client("no-url"), client("front"));
+            sso.alsoLogIn(client("offline"), "openid offline_access");
+            for (String extra : extraClients) {
+                sso.alsoLogIn(client(extra), "openid");
+            }
+            assertThat(sso.tokens("offline").get("refresh_token").asText()).isNotEmpty();
+            HttpResult serviceToken = new Http().postForm(client("service").endpoint("token"), Map.of("grant_type",
+                    "client_credentials", "client_id", "service", "client_secret", "service-secret"), null);
+            assertThat(serviceToken.status()).as(serviceToken.toString()).isEqualTo(200);
+            return new Matrix(this, sso, started);
+        }
+
+        Map<String, String> reasonsByClient(String sessionId) {
+            Map<String, String> reasons = new LinkedHashMap<>();
+            for (String status : List.of("delivered", "pending", "failed")) {
+                JsonNode rows = admin.getJson(path("/session-guard/deliveries?status=" + status + "&max=1000"));
+                StreamSupport.stream(rows.spliterator(), false)
+                        .filter(row -> sessionId.equals(row.get("userSessionId").asText()))
+                        .forEach(row -> reasons.merge(row.get("clientId").asText(), row.get("reason").asText(),
+                                (a, b) -> a + "," + b));
+            }
+            return reasons;
+        }
+    }
+
+    private static final class Matrix {
+        final MatrixRealm realm;
         final SsoSession sso;
         final long loggedInAt;
 
-        Matrix(SsoSession sso, long loggedInAt) {
+        Matrix(MatrixRealm realm, SsoSession sso, long loggedInAt) {
+            this.realm = realm;
             this.sso = sso;
             this.loggedInAt = loggedInAt;
         }
@@ -300,7 +340,7 @@ class DeathMatrixIT {
             long windowEnds = loggedInAt + DUPLICATE_WINDOW.toMillis();
             Deadline.awaitEpochSecondPassed(windowEnds / 1000, "the window in which a duplicate could arrive");
             List<String> problems = new ArrayList<>();
-            for (String clientId : clients.keySet()) {
+            for (String clientId : realm.clients.keySet()) {
                 List<Delivery> got = deliveries(clientId);
                 int wanted = expected.containsKey(clientId) ? 1 : 0;
                 if (got.size() != wanted) {
@@ -309,11 +349,11 @@ class DeathMatrixIT {
                 got.stream().filter(d -> !d.valid() || !sso.userId().equals(d.sub()))
                         .forEach(d -> problems.add(clientId + ": invalid logout token " + d));
             }
-            List<Delivery> service = receiver.deliveriesTo("service");
+            List<Delivery> service = realm.receiver.deliveriesTo("service");
             if (!service.isEmpty()) {
                 problems.add("service account told of its transient sessions: " + service);
             }
-            Map<String, String> reasons = reasonsByClient(sso.sessionId());
+            Map<String, String> reasons = realm.reasonsByClient(sso.sessionId());
             expected.forEach((clientId, reason) -> {
                 if (!reason.equals(reasons.get(clientId))) {
                     problems.add(clientId + ": reason " + reasons.get(clientId) + ", expected " + reason);
@@ -323,32 +363,8 @@ class DeathMatrixIT {
         }
 
         private List<Delivery> deliveries(String clientId) {
-            return receiver.deliveriesTo(clientId).stream().filter(d -> sso.sessionId().equals(d.sid())).toList();
+            return realm.receiver.deliveriesTo(clientId).stream().filter(d -> sso.sessionId().equals(d.sid()))
+                    .toList();
         }
-    }
-
-    private Map<String, String> reasonsByClient(String sessionId) {
-        Map<String, String> reasons = new LinkedHashMap<>();
-        for (String status : List.of("delivered", "pending", "failed")) {
-            JsonNode rows = admin.getJson(realmPath("/session-guard/deliveries?status=" + status + "&max=1000"));
-            StreamSupport.stream(rows.spliterator(), false)
-                    .filter(row -> sessionId.equals(row.get("userSessionId").asText()))
-                    .forEach(row -> reasons.merge(row.get("clientId").asText(), row.get("reason").asText(),
-                            (a, b) -> a + "," + b));
-        }
-        return reasons;
-    }
-
-    private List<JsonNode> logoutEvents(String sessionId) {
-        return StreamSupport.stream(admin.events(REALM, "LOGOUT").spliterator(), false)
-                .filter(event -> sessionId.equals(event.path("sessionId").asText())).toList();
-    }
-
-    private OidcClient client(String clientId) {
-        return clients.get(clientId);
-    }
-
-    private static String realmPath(String path) {
-        return "/admin/realms/" + REALM + path;
     }
 }
