@@ -34,6 +34,9 @@ public record EffectivePolicyRepresentation(
         Boolean revocationEndsSession,
         Boolean offlineAccess,
         Boolean endSessionsOnCredentialChange,
+        Boolean requirePkce,
+        Boolean refuseLegacyGrants,
+        Boolean requireDpop,
         @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
         Map<String, String> grants,
         List<String> warnings) {
@@ -61,7 +64,8 @@ public record EffectivePolicyRepresentation(
         TierPolicy policy = effective.policy().orElse(null);
         if (source == null || policy == null) {
             return new EffectivePolicyRepresentation(client.getClientId(), null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, grants, List.copyOf(warnings));
+                    null, null, null, null, null, null, null, null, null, grants,
+                    List.copyOf(warnings));
         }
         if (effective.sources().size() > 1) {
             warnings.add("The client is under " + effective.sources().size() + " session-tier executors ("
@@ -72,7 +76,8 @@ public record EffectivePolicyRepresentation(
                 source.clientPolicy(), source.clientProfile(), policy.idleTimeout(), policy.maxLifespan(),
                 policy.accessTokenLifespan(), policy.reauthMaxAge(), policy.reuseGracePeriod(),
                 policy.rotateRefreshTokens(), policy.revokeSessionOnReuse(), policy.revocationEndsSession(),
-                policy.offlineAccess(), policy.endSessionsOnCredentialChange(), grants, List.copyOf(warnings));
+                policy.offlineAccess(), policy.endSessionsOnCredentialChange(), policy.requirePkce(),
+                policy.refuseLegacyGrants(), policy.requireDpop(), grants, List.copyOf(warnings));
     }
 
     private static String describe(List<TierSource> sources) {

@@ -16,6 +16,11 @@ import java.util.Locale;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import io.github.sessionguard.posture.PostureAssessment;
+import io.github.sessionguard.posture.PostureReport;
+import io.github.sessionguard.posture.PostureReportHtml;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.models.ClientModel;
@@ -27,6 +32,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /** Session Guard's admin REST API of one realm. It reads from the capability packages and decides nothing itself. */
 public final class SessionGuardAdminResource {
+
+    private static final int DEAD_LETTERS_COUNTED = 1_000;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -97,6 +104,47 @@ public final class SessionGuardAdminResource {
             perGrant.put(grant, resolver.resolve(realm, client, grant, null));
         }
         return EffectivePolicyRepresentation.of(realm, client, resolver.resolve(realm, client), perGrant);
+    }
+
+    /**
+     * The M9 posture report of the realm: JSON, or a readable page for a caller that prefers {@code text/html} (a
+     * browser). Anyone who may view the realm or its clients may read it.
+     */
+    @GET
+    @Path("report")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
+    public Response report() {
+        if (!auth.realm().canViewRealm() && !auth.clients().canView()) {
+            throw new ForbiddenException("The posture report needs view-realm or view-clients");
+        }
+        PostureReport report = new PostureAssessment(session).assess(realm, deadLetters());
+        if (prefersHtml(session.getContext().getRequestHeaders())) {
+            return Response.ok(PostureReportHtml.render(report), MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                    .build();
+        }
+        return Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** Counted up to a bound: the report says that some wait, and the deliveries endpoint lists them. */
+    private int deadLetters() {
+        LogoutOutboxProvider outbox = session.getProvider(LogoutOutboxProvider.class);
+        if (outbox == null || !outbox.enabled()) {
+            return 0;
+        }
+        return outbox.list(realm, DeliveryStatus.FAILED, 0, DEAD_LETTERS_COUNTED).size();
+    }
+
+    /** HTML only when the caller ranks it above JSON, so that a bare Accept (or none) gets JSON. */
+    private static boolean prefersHtml(HttpHeaders headers) {
+        for (MediaType type : headers.getAcceptableMediaTypes()) {
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !type.isWildcardType()) {
+                return false;
+            }
+            if (type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ErrorResponseException badRequest(String message) {

@@ -1,5 +1,6 @@
 package io.github.sessionguard.enforce;
 
+import io.github.sessionguard.tier.ClientTierResolver;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.InvalidTierConfigurationException;
 import io.github.sessionguard.tier.RequestTier;
@@ -19,6 +20,7 @@ import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
+import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
 import org.keycloak.services.clientpolicy.context.ClientModelContext;
 import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsContext;
 import org.keycloak.services.clientpolicy.context.TokenRevokeResponseContext;
@@ -29,7 +31,9 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  * clients its policy selects at the events those policies' conditions vote on. It does not enforce the tier on tokens
  * itself: {@link TierTokenPostProcessor} does, once per response, for every grant, from the request's effective tier.
  * Here it only adds what needs an event: telling the request that this executor applies, refusing an offline or
- * over-long request before the user signs in, shaping the ID token, and ending the session on revocation.
+ * over-long request and the token-leaking grants before the user signs in, running Keycloak's PKCE and DPoP
+ * executors where the tier asks for them, refusing admin updates that weaken a client's tokens, shaping the ID token,
+ * and ending the session on revocation.
  */
 final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionTierExecutor.Configuration> {
 
@@ -73,20 +77,46 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (context.getEvent() == ClientPolicyEvent.UPDATE && context instanceof ClientCRUDContext update) {
+            clientUpdate(update);
+            return;
+        }
         ClientModel client = clientOf(context);
         if (client == null || CLIENT_ADMINISTRATION.contains(context.getEvent())) {
             return;
         }
         RequestTier.observe(session, client, new TierSource(null, null, configured()));
         ConfiguredTier tier = RequestTier.of(session, client).orElseThrow();
+        TokenHardening hardening = new TokenHardening(session, tier);
         switch (context.getEvent()) {
-            case AUTHORIZATION_REQUEST ->
-                    new AuthorizationRequestEnforcer(tier).enforce((AuthorizationRequestContext) context);
-            case RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST -> new AuthorizationRequestEnforcer(tier)
-                    .refuseOfflineAccess(((ResourceOwnerPasswordCredentialsContext) context).getScopeParameter());
+            case AUTHORIZATION_REQUEST -> {
+                hardening.authorizationRequest((AuthorizationRequestContext) context, client);
+                new AuthorizationRequestEnforcer(tier).enforce((AuthorizationRequestContext) context);
+            }
+            case RESOURCE_OWNER_PASSWORD_CREDENTIALS_REQUEST -> {
+                hardening.passwordGrant();
+                new AuthorizationRequestEnforcer(tier)
+                        .refuseOfflineAccess(((ResourceOwnerPasswordCredentialsContext) context).getScopeParameter());
+            }
+            case TOKEN_REQUEST, TOKEN_REFRESH -> hardening.tokenRequest(context, client);
             case TOKEN_REVOKE_RESPONSE -> revocation(tier, (TokenRevokeResponseContext) context);
             default -> shapeIdToken(tier, context);
         }
+    }
+
+    /**
+     * An admin update of a client this executor's policy selects. The tier is this executor's own, together with every
+     * other tier the client is in: the update decides what the client will be in all of them.
+     */
+    private void clientUpdate(ClientCRUDContext update) throws ClientPolicyException {
+        ClientModel client = update.getTargetClient();
+        if (client == null) {
+            return;
+        }
+        ConfiguredTier own = configured();
+        ConfiguredTier tier = new ClientTierResolver(session).resolve(client.getRealm(), client).applied()
+                .map(resolved -> resolved.strictestWith(own)).orElse(own);
+        new TokenHardening(session, tier).clientUpdate(update);
     }
 
     /** Several executors may select one client; the session ends once. */

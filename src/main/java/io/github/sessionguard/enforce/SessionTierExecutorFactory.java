@@ -73,6 +73,14 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
                 "Whether the client may request offline_access."));
         properties.add(toggle(TierSetting.END_SESSIONS_ON_CREDENTIAL_CHANGE, "End sessions on credential change",
                 "A password reset, disabling or deleting the user ends the sessions the client takes part in."));
+        properties.add(toggle(TierSetting.REQUIRE_PKCE, "Require PKCE",
+                "Authorization requests without a PKCE S256 challenge (or with 'plain') are refused."));
+        properties.add(toggle(TierSetting.REFUSE_LEGACY_GRANTS, "Refuse legacy grants",
+                "Implicit and hybrid responses that return tokens from the authorization endpoint, and the password"
+                        + " grant, are refused."));
+        properties.add(toggle(TierSetting.REQUIRE_DPOP, "Require DPoP",
+                "A public client's tokens must be DPoP-bound (RFC 9449): token requests need a valid proof, refreshes"
+                        + " a proof for the bound key."));
         return List.copyOf(properties);
     }
 

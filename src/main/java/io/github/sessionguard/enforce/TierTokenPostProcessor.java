@@ -18,7 +18,8 @@ import org.keycloak.services.cors.Cors;
  * Where a tier meets every token Keycloak issues. Keycloak runs token post-processing for every grant that builds a
  * token response (authorization code, refresh, password, client credentials, device, CIBA, implicit and hybrid, token
  * exchange, JWT bearer), after every client-policy executor and just before the tokens are signed. Here, once per
- * response and from the request's one effective tier: the absolute lifetime and the offline refusal, rotation of the
+ * response and from the request's one effective tier: the token-hardening refusals no event reaches on every grant,
+ * the absolute lifetime and the offline refusal, rotation of the
  * refresh token, and the caps on the access and refresh tokens. Whatever the client's policy condition.
  */
 final class TierTokenPostProcessor implements TokenPostProcessor {
@@ -44,6 +45,7 @@ final class TierTokenPostProcessor implements TokenPostProcessor {
         }
         TokenShaper shaper = new TokenShaper(tier.get());
         try {
+            new TokenHardening(session, tier.get()).beforeIssue(client, RequestTier.grant(session));
             shaper.refuseForbidden(clientSession.getUserSession(), context.refreshToken());
             if (tier.get().policy().rotateRefreshTokens() && context.refreshToken() != null) {
                 RefreshTokenRotation rotation = new RefreshTokenRotation(session, tier.get());

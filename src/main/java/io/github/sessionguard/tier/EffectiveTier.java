@@ -1,7 +1,6 @@
 package io.github.sessionguard.tier;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +28,7 @@ public record EffectiveTier(List<TierSource> sources, List<String> notes) {
      * the strictest value of every setting across all of them.
      */
     public Optional<ConfiguredTier> applied() {
-        return sources.stream().map(TierSource::configuredTier).reduce(EffectiveTier::strictest);
+        return sources.stream().map(TierSource::configuredTier).reduce(ConfiguredTier::strictestWith);
     }
 
     /** This one with the executors that were seen to apply and whose configuration is not among the sources yet. */
@@ -41,10 +40,5 @@ public record EffectiveTier(List<TierSource> sources, List<String> notes) {
             }
         }
         return all.size() == sources.size() ? this : new EffectiveTier(List.copyOf(all), notes);
-    }
-
-    private static ConfiguredTier strictest(ConfiguredTier a, ConfiguredTier b) {
-        Tier stricter = Comparator.comparingInt(Tier::ordinal).compare(a.tier(), b.tier()) <= 0 ? a.tier() : b.tier();
-        return new ConfiguredTier(stricter, a.policy().strictest(b.policy()));
     }
 }

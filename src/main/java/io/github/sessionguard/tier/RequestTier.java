@@ -61,9 +61,18 @@ public final class RequestTier {
     private static EffectiveTier resolve(KeycloakSession session, ClientModel client) {
         RealmModel realm = client.getRealm();
         Map<String, String> parameters = requestParameters(session);
+        return new ClientTierResolver(session).resolve(realm, client, grantOf(parameters),
+                parameters.get(OAuth2Constants.SCOPE));
+    }
+
+    /** The grant this request asks for: its {@code grant_type}, or an authorization request where there is none. */
+    public static Grant grant(KeycloakSession session) {
+        return grantOf(requestParameters(session));
+    }
+
+    private static Grant grantOf(Map<String, String> parameters) {
         String grantType = parameters.get(OAuth2Constants.GRANT_TYPE);
-        Grant grant = grantType == null ? Grant.AUTHORIZATION : Grant.ofTokenRequest(grantType);
-        return new ClientTierResolver(session).resolve(realm, client, grant, parameters.get(OAuth2Constants.SCOPE));
+        return grantType == null ? Grant.AUTHORIZATION : Grant.ofTokenRequest(grantType);
     }
 
     /** The request's form and query parameters that matter here; none outside an HTTP request. */

@@ -7,13 +7,15 @@ import java.util.stream.Collectors;
 
 /**
  * The named security levels a client can be put in. The idle values are OWASP's M9 guidance (15, 30 and 60
- * minutes); the absolute lifetimes stay inside NIST SP 800-63B-4 (AAL3 12 h, AAL2 24 h, AAL1 30 days).
+ * minutes); the absolute lifetimes stay inside NIST SP 800-63B-4 (AAL3 12 h, AAL2 24 h, AAL1 30 days). Every tier
+ * requires PKCE; high and medium refuse the token-leaking grants. None requires DPoP: rotation with reuse revocation,
+ * which every tier has, is the other way OWASP ASVS 5.0 10.4.5 accepts, and most mobile SDKs don't send DPoP yet.
  */
 public enum Tier {
 
-    HIGH(new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, false, true)),
-    MEDIUM(new TierPolicy(1_800, 86_400, 300, 86_400, 10, true, true, true, false, true)),
-    LOW(new TierPolicy(3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true));
+    HIGH(new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, false, true, true, true, false)),
+    MEDIUM(new TierPolicy(1_800, 86_400, 300, 86_400, 10, true, true, true, false, true, true, true, false)),
+    LOW(new TierPolicy(3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true, true, false, false));
 
     private final TierPolicy preset;
 
@@ -32,6 +34,14 @@ public enum Tier {
 
     public static Optional<Tier> fromId(String id) {
         return Arrays.stream(values()).filter(tier -> tier.id().equals(id)).findFirst();
+    }
+
+    /**
+     * Whether a client in this tier may be signed with {@code none} or a shared secret. In high and medium, a token that
+     * anyone holding the secret (or no one) can forge would undo every other guarantee of the tier.
+     */
+    public boolean forbidsWeakSignatures() {
+        return this != LOW;
     }
 
     static String allIds() {

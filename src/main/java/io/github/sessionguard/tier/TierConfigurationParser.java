@@ -71,7 +71,10 @@ public final class TierConfigurationParser {
                 flag(given, TierSetting.REVOKE_SESSION_ON_REUSE, preset.revokeSessionOnReuse()),
                 flag(given, TierSetting.REVOCATION_ENDS_SESSION, preset.revocationEndsSession()),
                 flag(given, TierSetting.OFFLINE_ACCESS, preset.offlineAccess()),
-                flag(given, TierSetting.END_SESSIONS_ON_CREDENTIAL_CHANGE, preset.endSessionsOnCredentialChange()));
+                flag(given, TierSetting.END_SESSIONS_ON_CREDENTIAL_CHANGE, preset.endSessionsOnCredentialChange()),
+                flag(given, TierSetting.REQUIRE_PKCE, preset.requirePkce()),
+                flag(given, TierSetting.REFUSE_LEGACY_GRANTS, preset.refuseLegacyGrants()),
+                flag(given, TierSetting.REQUIRE_DPOP, preset.requireDpop()));
         checkConsistency(policy);
         return new ConfiguredTier(tier, policy);
     }

@@ -1,8 +1,12 @@
 package io.github.sessionguard.tier;
 
 /**
- * The values that govern one client's sessions: a tier's preset with the administrator's overrides applied.
- * Durations are whole seconds.
+ * The values that govern one client's sessions and how its tokens are obtained: a tier's preset with the
+ * administrator's overrides applied. Durations are whole seconds.
+ *
+ * @param requirePkce        authorization requests must carry a PKCE S256 challenge
+ * @param refuseLegacyGrants implicit and hybrid responses with tokens, and the password grant, are refused
+ * @param requireDpop        a public client's tokens must be DPoP-bound (RFC 9449)
  */
 public record TierPolicy(
         long idleTimeout,
@@ -14,7 +18,10 @@ public record TierPolicy(
         boolean revokeSessionOnReuse,
         boolean revocationEndsSession,
         boolean offlineAccess,
-        boolean endSessionsOnCredentialChange) {
+        boolean endSessionsOnCredentialChange,
+        boolean requirePkce,
+        boolean refuseLegacyGrants,
+        boolean requireDpop) {
 
     /**
      * The policy that honours both: the shorter of every duration and the safer of every switch. Used when
@@ -32,6 +39,9 @@ public record TierPolicy(
                 revokeSessionOnReuse || other.revokeSessionOnReuse,
                 revocationEndsSession || other.revocationEndsSession,
                 offlineAccess && other.offlineAccess,
-                endSessionsOnCredentialChange || other.endSessionsOnCredentialChange);
+                endSessionsOnCredentialChange || other.endSessionsOnCredentialChange,
+                requirePkce || other.requirePkce,
+                refuseLegacyGrants || other.refuseLegacyGrants,
+                requireDpop || other.requireDpop);
     }
 }

@@ -22,6 +22,11 @@ public final class TierRefusal extends Exception {
         return new TierRefusal(OAuthErrorException.INVALID_GRANT, description, Response.Status.BAD_REQUEST);
     }
 
+    /** A request the tier refuses with another OAuth error of the token endpoint's (400). */
+    public static TierRefusal of(String error, String description) {
+        return new TierRefusal(error, description, Response.Status.BAD_REQUEST);
+    }
+
     /** The tier can't be decided safely right now (its state can't be read): a server error, never a refusal. */
     public static TierRefusal unavailable(String description) {
         return new TierRefusal(OAuthErrorException.TEMPORARILY_UNAVAILABLE, description,

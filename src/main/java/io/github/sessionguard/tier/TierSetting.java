@@ -19,7 +19,10 @@ public enum TierSetting {
     REVOKE_SESSION_ON_REUSE("revoke-session-on-reuse", Kind.SWITCH),
     REVOCATION_ENDS_SESSION("revocation-ends-session", Kind.SWITCH),
     OFFLINE_ACCESS("offline-access", Kind.SWITCH),
-    END_SESSIONS_ON_CREDENTIAL_CHANGE("end-sessions-on-credential-change", Kind.SWITCH);
+    END_SESSIONS_ON_CREDENTIAL_CHANGE("end-sessions-on-credential-change", Kind.SWITCH),
+    REQUIRE_PKCE("require-pkce", Kind.SWITCH),
+    REFUSE_LEGACY_GRANTS("refuse-legacy-grants", Kind.SWITCH),
+    REQUIRE_DPOP("require-dpop", Kind.SWITCH);
 
     /** A switch left at this value (or empty) keeps the tier's preset; the admin console offers it first. */
     public static final String PRESET = "preset";

@@ -16,6 +16,13 @@ public final class TierWarnings {
     }
 
     public static List<String> of(RealmModel realm, ClientModel client, TierPolicy policy) {
+        List<String> warnings = new ArrayList<>(lifetimes(realm, client, policy));
+        warnings.addAll(logout(client));
+        return List.copyOf(warnings);
+    }
+
+    /** Where the realm's or the client's own lifetimes, or the realm's own rotation, take over from the tier. */
+    public static List<String> lifetimes(RealmModel realm, ClientModel client, TierPolicy policy) {
         List<String> warnings = new ArrayList<>();
         shorterInRealm(warnings, "SSO Session Idle", realm.getSsoSessionIdleTimeout(), "idle-timeout",
                 policy.idleTimeout());
@@ -31,7 +38,18 @@ public final class TierWarnings {
             warnings.add("Realm 'Revoke Refresh Token' is on: Keycloak's realm-wide rotation also applies to this"
                     + " client, on top of the tier's");
         }
+        shorterInClient(warnings, client, "client.session.idle.timeout", "Client Session Idle", "idle-timeout",
+                policy.idleTimeout());
+        shorterInClient(warnings, client, "client.session.max.lifespan", "Client Session Max", "max-lifespan",
+                policy.maxLifespan());
+        shorterInClient(warnings, client, "access.token.lifespan", "Access Token Lifespan",
+                "access-token-lifespan", policy.accessTokenLifespan());
+        return List.copyOf(warnings);
+    }
 
+    /** Where the client's relying party would not hear of an ended session. */
+    public static List<String> logout(ClientModel client) {
+        List<String> warnings = new ArrayList<>();
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         if (client.isFrontchannelLogout()) {
             warnings.add("Front-channel logout is on: Keycloak's back-channel logout skips this client; switch it"
@@ -41,12 +59,6 @@ public final class TierWarnings {
             warnings.add("Confidential client without a back-channel logout URL: its relying party is never told"
                     + " when a session ends");
         }
-        shorterInClient(warnings, client, "client.session.idle.timeout", "Client Session Idle", "idle-timeout",
-                policy.idleTimeout());
-        shorterInClient(warnings, client, "client.session.max.lifespan", "Client Session Max", "max-lifespan",
-                policy.maxLifespan());
-        shorterInClient(warnings, client, "access.token.lifespan", "Access Token Lifespan",
-                "access-token-lifespan", policy.accessTokenLifespan());
         return List.copyOf(warnings);
     }
 

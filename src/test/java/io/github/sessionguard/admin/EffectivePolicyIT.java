@@ -58,12 +58,13 @@ class EffectivePolicyIT {
         assertThat(policy.get("tier").asText()).isEqualTo("high");
         assertThat(policy.get("clientPolicy").asText()).isEqualTo("mobile-policy");
         assertThat(policy.get("clientProfile").asText()).isEqualTo("high-profile");
-        assertPreset(policy, 900, 43_200, 300, 43_200, 0, true, true, true, false, true);
+        assertPreset(policy, 900, 43_200, 300, 43_200, 0, true, true, true, false, true, true, true, false);
     }
 
     @Test
     void mediumTierPreset() {
-        assertPreset(effectivePolicy("app-medium"), 1_800, 86_400, 300, 86_400, 10, true, true, true, false, true);
+        assertPreset(effectivePolicy("app-medium"), 1_800, 86_400, 300, 86_400, 10, true, true, true, false, true, true,
+                true, false);
     }
 
     @Test
@@ -71,7 +72,7 @@ class EffectivePolicyIT {
         JsonNode policy = effectivePolicy("web-low");
 
         assertThat(policy.get("tier").asText()).isEqualTo("low");
-        assertPreset(policy, 3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true);
+        assertPreset(policy, 3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true, true, false, false);
         assertThat(warnings(policy))
                 .anySatisfy(w -> assertThat(w).contains("SSO Session Idle").contains("1200").contains("3600"))
                 .anySatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
@@ -91,6 +92,7 @@ class EffectivePolicyIT {
         assertThat(policy.get("tier").isNull()).isTrue();
         assertThat(policy.get("idleTimeout").isNull()).isTrue();
         assertThat(policy.get("clientPolicy").isNull()).isTrue();
+        assertThat(policy.get("requirePkce").isNull()).isTrue();
     }
 
     @Test
@@ -114,7 +116,8 @@ class EffectivePolicyIT {
         admin.put("/admin/realms/" + REALM + "/users/" + bobId + "/reset-password", Json.object()
                 .put("type", "password").put("value", "bob-password").put("temporary", false));
 
-        String bobToken = admin.tokenFor(REALM, "mobile-high", "bob", "bob-password");
+        // A client outside every tier: the password grant is refused in high (refuse-legacy-grants).
+        String bobToken = admin.tokenFor(REALM, "by-access-type", "bob", "bob-password");
 
         assertThat(new Http().get(admin.url(path("mobile-high")), bobToken).status()).isEqualTo(403);
     }
@@ -183,7 +186,8 @@ class EffectivePolicyIT {
     }
 
     private static void assertPreset(JsonNode policy, long idle, long max, long access, long reauth, long grace,
-            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean credentialChange) {
+            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean credentialChange,
+            boolean pkce, boolean legacyRefused, boolean dpop) {
         assertThat(policy.get("idleTimeout").asLong()).isEqualTo(idle);
         assertThat(policy.get("maxLifespan").asLong()).isEqualTo(max);
         assertThat(policy.get("accessTokenLifespan").asLong()).isEqualTo(access);
@@ -194,5 +198,8 @@ class EffectivePolicyIT {
         assertThat(policy.get("revocationEndsSession").asBoolean()).isEqualTo(revocationEnds);
         assertThat(policy.get("offlineAccess").asBoolean()).isEqualTo(offline);
         assertThat(policy.get("endSessionsOnCredentialChange").asBoolean()).isEqualTo(credentialChange);
+        assertThat(policy.get("requirePkce").asBoolean()).isEqualTo(pkce);
+        assertThat(policy.get("refuseLegacyGrants").asBoolean()).isEqualTo(legacyRefused);
+        assertThat(policy.get("requireDpop").asBoolean()).isEqualTo(dpop);
     }
 }

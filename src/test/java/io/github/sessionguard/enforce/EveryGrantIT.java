@@ -31,7 +31,9 @@ import org.junit.jupiter.api.TestFactory;
  * condition: client {@code one} is in a strict tier through that condition; client {@code two} is in the same strict
  * tier through it and, through a second policy, in a looser tier with a grace period as well (the configuration that
  * ended sessions on their first refresh). Every cell asserts the strict tier's caps, the absolute lifetime from
- * {@code auth_time}, single use of the refresh token, and the refusal of offline tokens, or a clear refusal.
+ * {@code auth_time}, single use of the refresh token, and the refusal of offline tokens, or a clear refusal. The
+ * strict and looser tiers switch refuse-legacy-grants off, so the password and implicit cells show those grants
+ * shaped as before; client {@code three}, in the preset high tier, shows them refused.
  */
 @KeycloakIntegrationTest
 class EveryGrantIT {
@@ -73,8 +75,30 @@ class EveryGrantIT {
     @TestFactory
     Stream<DynamicNode> everyGrantUnderEveryCondition() {
         return CONDITIONS.keySet().stream().sorted().map(condition -> DynamicContainer.dynamicContainer(condition,
-                Stream.of("one", "two").map(clientId -> DynamicContainer.dynamicContainer(
-                        clientId.equals("one") ? "one tier" : "two tiers", grants(condition, clientId)))));
+                Stream.concat(Stream.of("one", "two").map(clientId -> DynamicContainer.dynamicContainer(
+                        clientId.equals("one") ? "one tier" : "two tiers", grants(condition, clientId))),
+                        Stream.of(DynamicContainer.dynamicContainer("preset tier", legacyGrantsRefused(condition))))));
+    }
+
+    /** The preset of high refuses the token-leaking grants, even for a client whose own switches allow them. */
+    private Stream<DynamicTest> legacyGrantsRefused(String condition) {
+        OidcClient client = new OidcClient(server, realmOf(condition), "three", SECRET);
+        return Stream.of(
+                DynamicTest.dynamicTest("password is refused", () -> {
+                    HttpResult refused = client.passwordGrant(USER, PASSWORD, "openid");
+                    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+                    assertThat(refused.json().get("error").asText()).isEqualTo("unauthorized_client");
+                    assertThat(refused.json().get("error_description").asText()).contains("session tier 'high'");
+                }),
+                DynamicTest.dynamicTest("implicit is refused", () -> {
+                    BrowserSession.Outcome outcome = new BrowserSession().authorize(client.authorizationUrl(
+                            REDIRECT_URI, "openid", Map.of("response_type", "id_token token", "nonce",
+                                    "n-" + System.nanoTime(), "response_mode", "fragment")));
+                    assertThat(outcome.showedLoginForm()).as("refused before the user signs in").isFalse();
+                    assertThat(outcome.fragmentParameter("error")).as(outcome.redirect())
+                            .isEqualTo("unauthorized_client");
+                    assertThat(outcome.fragmentParameter("access_token")).isNull();
+                }));
     }
 
     private Stream<DynamicTest> grants(String condition, String clientId) {
@@ -219,18 +243,21 @@ class EveryGrantIT {
 
     private void createRealm(String condition, String configuration) {
         RealmFixture realm = new RealmFixture(realmOf(condition));
-        for (String clientId : List.of("one", "two")) {
+        for (String clientId : List.of("one", "two", "three")) {
             grantEverything(realm.confidentialClient(clientId, SECRET));
         }
         ObjectNode clientRoles = realm.json().putObject("roles").putObject("client");
         clientRoles.putArray("one").addObject().put("name", ROLE);
         clientRoles.putArray("two").addObject().put("name", ROLE);
         realm.tierProfile("strict", Map.of("tier", "high", "access-token-lifespan", ACCESS, "idle-timeout", IDLE,
-                        "max-lifespan", MAX))
+                        "max-lifespan", MAX, "refuse-legacy-grants", false))
                 .tierProfile("looser", Map.of("tier", "medium", "access-token-lifespan", ACCESS * 2,
-                        "idle-timeout", IDLE * 2, "max-lifespan", MAX * 2, "reuse-grace-period", 10))
+                        "idle-timeout", IDLE * 2, "max-lifespan", MAX * 2, "reuse-grace-period", 10,
+                        "refuse-legacy-grants", false))
+                .tierProfile("preset-high", Map.of("tier", "high"))
                 .policy("strict-by-condition", "strict", condition, Json.parse(configuration))
-                .policyForClients("looser-for-two", "looser", "two");
+                .policyForClients("looser-for-two", "looser", "two")
+                .policyForClients("preset-for-three", "preset-high", "three");
         if (condition.equals("client-scopes")) {
             // Keycloak refuses a client-scopes condition naming a scope that doesn't exist yet.
             JsonNode policies = realm.json().remove("clientPolicies");

@@ -48,8 +48,11 @@ class TierEnforcementIT {
         realm.publicClient("mobile-reauth");
         realm.publicClient("outside");
         realm.introspectingClient("introspector", "introspector-secret");
+        // mobile logs in with the password grant, which the preset refuses in high (refuse-legacy-grants); the caps
+        // tested here apply whatever the grant. TokenHardeningIT tests the refusal.
         realm.tierProfile("short-high", Map.of("tier", "high", "idle-timeout", IDLE,
-                        "access-token-lifespan", ACCESS, "max-lifespan", String.valueOf(MAX)))
+                        "access-token-lifespan", ACCESS, "max-lifespan", String.valueOf(MAX),
+                        "refuse-legacy-grants", false))
                 .tierProfile("reauth-high", Map.of("tier", "high", "idle-timeout", IDLE,
                         "access-token-lifespan", ACCESS, "max-lifespan", 600, "reauth-max-age", REAUTH))
                 .policyForClients("mobile-policy", "short-high", "mobile")

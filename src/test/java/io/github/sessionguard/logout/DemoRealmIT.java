@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.BrowserSession;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
@@ -13,6 +14,9 @@ import io.github.sessionguard.testing.OidcClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The demo realm as `./demo.sh` imports it (src/demo/demo-realm.json), tried as a newcomer would: the demo user signs
  * in to every demo client, among them a tier client without a back-channel logout URL, and an administrator then
- * deletes the user. That answered 500 before the funnel decided who is told.
+ * deletes the user. That answered 500 before the funnel decided who is told. The tier clients sign in as their apps
+ * do under the presets (the code flow with PKCE; the password grant is refused in high); the posture report flags the
+ * deliberately weak client and finds nothing to fix in the tier clients.
  */
 @KeycloakIntegrationTest
 class DemoRealmIT {
@@ -47,10 +53,13 @@ class DemoRealmIT {
     void theDemoUserCanBeDeletedAfterSigningInToEveryDemoClient(KeycloakServer server) {
         for (JsonNode client : admin.getJson("/admin/realms/" + REALM + "/clients")) {
             String clientId = client.get("clientId").asText();
-            if (clientId.equals("mobile-app") || clientId.equals("reporting")) {
-                signIn(OidcClient.publicClient(server, REALM, clientId));
-            } else if (clientId.equals("web-portal")) {
-                signIn(new OidcClient(server, REALM, clientId, "web-portal-secret"));
+            switch (clientId) {
+                case "mobile-app" -> signInWithCode(OidcClient.publicClient(server, REALM, clientId),
+                        "http://localhost:3000/callback");
+                case "web-portal" -> signInWithCode(new OidcClient(server, REALM, clientId, "web-portal-secret"),
+                        "http://localhost:3001/callback");
+                case "reporting", "legacy-kiosk" -> signIn(OidcClient.publicClient(server, REALM, clientId));
+                default -> { }
             }
         }
         assertThat(admin.userSessions(REALM, "demo")).isNotEmpty();
@@ -59,6 +68,30 @@ class DemoRealmIT {
 
         assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
         assertThat(admin.getJson("/admin/realms/" + REALM + "/users?username=demo&exact=true")).isEmpty();
+    }
+
+    @Test
+    void thePostureReportFlagsTheWeakClientAndFindsNothingToFixInTheTierClients() {
+        JsonNode report = admin.getJson("/admin/realms/" + REALM + "/session-guard/report");
+
+        for (JsonNode client : report.get("clients")) {
+            String clientId = client.get("clientId").asText();
+            List<String> severities = new ArrayList<>();
+            client.get("findings").forEach(finding -> severities.add(finding.get("severity").asText()));
+            if (clientId.equals("mobile-app") || clientId.equals("web-portal")) {
+                assertThat(severities).as(clientId + ": " + client).allMatch("info"::equals);
+            } else if (clientId.equals("legacy-kiosk")) {
+                assertThat(severities).as(client.toString()).contains("high");
+            }
+        }
+        assertThat(report.get("clients").get(0).get("clientId").asText()).isEqualTo("legacy-kiosk");
+    }
+
+    private static void signInWithCode(OidcClient client, String redirectUri) {
+        String code = new BrowserSession().loginForCode(client.authorizationUrl(redirectUri, "openid", Map.of()),
+                "demo", "demo");
+        HttpResult tokens = client.exchangeCode(code, redirectUri);
+        assertThat(tokens.status()).as(client.clientId() + ": " + tokens).isEqualTo(200);
     }
 
     private static void signIn(OidcClient client) {

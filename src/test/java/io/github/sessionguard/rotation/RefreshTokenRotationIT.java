@@ -71,11 +71,15 @@ class RefreshTokenRotationIT {
         realm.publicClient("no-rotation");
         realm.publicClient("outside");
         realm.introspectingClient("introspector", "introspector-secret");
-        realm.tierProfile("high", Map.of("tier", "high"))
+        // Most chains here start with the password grant, which the preset refuses in high and medium
+        // (refuse-legacy-grants); rotation doesn't depend on how the session began. TokenHardeningIT tests the refusal.
+        realm.tierProfile("high", Map.of("tier", "high", "refuse-legacy-grants", false))
                 .tierProfile("low", Map.of("tier", "low"))
                 .tierProfile("offline", Map.of("tier", "low", "reuse-grace-period", 0))
-                .tierProfile("graceful", Map.of("tier", "medium", "reuse-grace-period", GRACE))
-                .tierProfile("no-rotation", Map.of("tier", "high", "rotate-refresh-tokens", false))
+                .tierProfile("graceful", Map.of("tier", "medium", "reuse-grace-period", GRACE,
+                        "refuse-legacy-grants", false))
+                .tierProfile("no-rotation", Map.of("tier", "high", "rotate-refresh-tokens", false,
+                        "refuse-legacy-grants", false))
                 .policyForClients("high-policy", "high", "mobile")
                 .policyForClients("low-policy", "low", "web")
                 .policyForClients("offline-policy", "offline", "offline-app")

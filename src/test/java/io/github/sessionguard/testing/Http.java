@@ -43,6 +43,13 @@ public final class Http {
         return send(request(url, bearer).GET());
     }
 
+    /** A GET with request headers of its own (an {@code Accept}, for example). */
+    public HttpResult get(String url, String bearer, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(url, bearer);
+        headers.forEach(builder::header);
+        return send(builder.GET());
+    }
+
     public HttpResult postForm(String url, Map<String, String> form, String bearer) {
         return send(request(url, bearer)
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -1,10 +1,19 @@
 package io.github.sessionguard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One OAuth client of a realm talking to Keycloak's OIDC endpoints, as a mobile app or web backend would. */
+/**
+ * One OAuth client of a realm talking to Keycloak's OIDC endpoints, as a mobile app or web backend would. Its code
+ * flow sends PKCE S256, as a real mobile app does (RFC 9700 2.1.1); {@link #authorizationUrlWithoutPkce} is the
+ * request of an app that doesn't.
+ */
 public final class OidcClient {
 
     private final KeycloakServer server;
@@ -12,6 +21,8 @@ public final class OidcClient {
     private final String clientId;
     private final String clientSecret;
     private final Http http = new Http();
+    /** One verifier per client object: tests share a client across threads, and any fresh code may use it. */
+    private final String codeVerifier = newCodeVerifier();
 
     public OidcClient(KeycloakServer server, String realm, String clientId, String clientSecret) {
         this.server = server;
@@ -68,11 +79,26 @@ public final class OidcClient {
     }
 
     public HttpResult exchangeCode(String code, String redirectUri) {
+        return exchangeCode(code, redirectUri, Map.of());
+    }
+
+    /** The exchange of a code whose authorization request carried no PKCE challenge. */
+    public HttpResult exchangeCodeWithoutPkce(String code, String redirectUri) {
         Map<String, String> form = credentials();
         form.put("grant_type", "authorization_code");
         form.put("code", code);
         form.put("redirect_uri", redirectUri);
         return http.postForm(endpoint("token"), form, null);
+    }
+
+    /** The code exchange with extra request headers (a DPoP proof, for example). */
+    public HttpResult exchangeCode(String code, String redirectUri, Map<String, String> headers) {
+        Map<String, String> form = credentials();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri);
+        form.put("code_verifier", codeVerifier);
+        return http.postFormWithHeaders(endpoint("token"), form, headers);
     }
 
     public HttpResult clientCredentials() {
@@ -138,7 +164,17 @@ public final class OidcClient {
         return result.json();
     }
 
+    /** An authorization request with PKCE S256; {@code extra} parameters may override any of it. */
     public String authorizationUrl(String redirectUri, String scope, Map<String, String> extra) {
+        Map<String, String> pkce = new LinkedHashMap<>();
+        pkce.put("code_challenge", codeChallenge(codeVerifier));
+        pkce.put("code_challenge_method", "S256");
+        pkce.putAll(extra);
+        return authorizationUrlWithoutPkce(redirectUri, scope, pkce);
+    }
+
+    /** An authorization request as an app without PKCE sends it. */
+    public String authorizationUrlWithoutPkce(String redirectUri, String scope, Map<String, String> extra) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("client_id", clientId);
         query.put("response_type", "code");
@@ -147,6 +183,21 @@ public final class OidcClient {
         query.put("state", "state-" + System.nanoTime());
         query.putAll(extra);
         return endpoint("auth") + "?" + Http.formBody(query);
+    }
+
+    private static String newCodeVerifier() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    public static String codeChallenge(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Map<String, String> credentials() {

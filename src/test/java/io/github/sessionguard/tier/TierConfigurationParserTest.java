@@ -20,18 +20,19 @@ class TierConfigurationParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(textBlock = """
-            # tier, idle, max,     access, reauth,  grace, rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange
-            high,   900,  43200,   300,    43200,   0,     true,   true,          true,           false,   true
-            medium, 1800, 86400,   300,    86400,   10,    true,   true,          true,           false,   true
-            low,    3600, 2592000, 600,    2592000, 30,    true,   true,          false,          true,    true
+            # tier, idle, max,     access, reauth,  grace, rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange, pkce, legacy, dpop
+            high,   900,  43200,   300,    43200,   0,     true,   true,          true,           false,   true,            true, true,   false
+            medium, 1800, 86400,   300,    86400,   10,    true,   true,          true,           false,   true,            true, true,   false
+            low,    3600, 2592000, 600,    2592000, 30,    true,   true,          false,          true,    true,            true, false,  false
             """)
     void tierAloneYieldsItsPreset(String id, long idle, long max, long access, long reauth, long grace,
-            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean endOnCredChange) {
+            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean endOnCredChange,
+            boolean pkce, boolean legacy, boolean dpop) {
         ConfiguredTier configured = TierConfigurationParser.parse(config("tier", id));
 
         assertThat(configured.tier().id()).isEqualTo(id);
         assertThat(configured.policy()).isEqualTo(new TierPolicy(idle, max, access, reauth, grace,
-                rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange));
+                rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange, pkce, legacy, dpop));
     }
 
     @ParameterizedTest
@@ -188,10 +189,35 @@ class TierConfigurationParserTest {
 
     @ParameterizedTest
     @EnumSource(value = TierSetting.class, names = {"ROTATE_REFRESH_TOKENS", "REVOKE_SESSION_ON_REUSE",
-            "REVOCATION_ENDS_SESSION", "OFFLINE_ACCESS", "END_SESSIONS_ON_CREDENTIAL_CHANGE"})
+            "REVOCATION_ENDS_SESSION", "OFFLINE_ACCESS", "END_SESSIONS_ON_CREDENTIAL_CHANGE", "REQUIRE_PKCE",
+            "REFUSE_LEGACY_GRANTS", "REQUIRE_DPOP"})
     void switchOtherThanTrueOrFalseIsRejected(TierSetting setting) {
         assertRejected(config("tier", "low", setting.key(), "yes"),
                 "'" + setting.key() + "'", "must be true, false or preset", "got 'yes'");
+    }
+
+    @ParameterizedTest(name = "{0} in tier {1} = {2}")
+    @CsvSource({"require-pkce, low, false", "refuse-legacy-grants, high, false", "refuse-legacy-grants, low, true",
+            "require-dpop, medium, true"})
+    void tokenHardeningSwitchOverridesThePresetAndNothingElse(String key, String tier, boolean value) {
+        TierPolicy policy = parse("tier", tier, key, String.valueOf(value));
+        TierPolicy preset = Tier.fromId(tier).orElseThrow().preset();
+
+        String field = switch (key) {
+            case "require-pkce" -> "requirePkce";
+            case "refuse-legacy-grants" -> "refuseLegacyGrants";
+            default -> "requireDpop";
+        };
+        assertThat(policy).extracting(field).isEqualTo(value);
+        assertThat(policy).usingRecursiveComparison().ignoringFields(field).isEqualTo(preset);
+    }
+
+    @Test
+    void tokenHardeningSwitchesLeftAtPresetKeepTheTiersValues() {
+        TierPolicy policy = parse("tier", "medium", "require-pkce", "preset", "refuse-legacy-grants", "",
+                "require-dpop", "preset");
+
+        assertThat(policy).isEqualTo(Tier.MEDIUM.preset());
     }
 
     @Test

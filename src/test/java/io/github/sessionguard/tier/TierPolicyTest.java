@@ -26,6 +26,9 @@ class TierPolicyTest {
         assertThat(combined.revokeSessionOnReuse()).isEqualTo(expected);
         assertThat(combined.revocationEndsSession()).isEqualTo(expected);
         assertThat(combined.endSessionsOnCredentialChange()).isEqualTo(expected);
+        assertThat(combined.requirePkce()).isEqualTo(expected);
+        assertThat(combined.refuseLegacyGrants()).isEqualTo(expected);
+        assertThat(combined.requireDpop()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} and {1} = {2}")
@@ -48,14 +51,14 @@ class TierPolicyTest {
     }
 
     private static TierPolicy durations(long idle, long max, long access, long reauth, long grace) {
-        return new TierPolicy(idle, max, access, reauth, grace, true, true, true, false, true);
+        return new TierPolicy(idle, max, access, reauth, grace, true, true, true, false, true, true, true, false);
     }
 
     private static TierPolicy safetySwitches(boolean on) {
-        return new TierPolicy(900, 43_200, 300, 43_200, 0, on, on, on, false, on);
+        return new TierPolicy(900, 43_200, 300, 43_200, 0, on, on, on, false, on, on, on, on);
     }
 
     private static TierPolicy offlineAccess(boolean allowed) {
-        return new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, allowed, true);
+        return new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, allowed, true, true, true, false);
     }
 }
