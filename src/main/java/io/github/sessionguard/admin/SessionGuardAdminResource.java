@@ -23,7 +23,16 @@ import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.github.sessionguard.assignment.TierBlocks;
+import io.github.sessionguard.assignment.TierBuildingBlocks;
+import io.github.sessionguard.tier.Tier;
+import java.util.Optional;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.ClientModel;
+import org.keycloak.models.utils.ModelToRepresentation;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.ErrorResponseException;
 import org.keycloak.models.KeycloakSession;
@@ -38,11 +47,56 @@ public final class SessionGuardAdminResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
 
-    SessionGuardAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
+    SessionGuardAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+            AdminEventBuilder adminEvent) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
+        this.adminEvent = adminEvent;
+    }
+
+    /** The tiers' client scopes, profiles and policies in this realm, and the clients each scope puts in a tier. */
+    @GET
+    @Path("tiers")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<TierBlocks> tiers() {
+        auth.realm().requireViewRealm();
+        try {
+            return new TierBuildingBlocks(session).describe(realm);
+        } catch (ClientPolicyException e) {
+            throw badRequest("The realm's client policies are unreadable: " + e.getErrorDetail());
+        }
+    }
+
+    /**
+     * Gives the realm what it takes to put a client into a tier from the client's "Client scopes" tab; creates only
+     * what is missing, so calling it again changes nothing.
+     */
+    @POST
+    @Path("tiers")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<TierBlocks> setUpTiers() {
+        auth.realm().requireManageRealm();
+        auth.clients().requireManageClientScopes();
+        List<TierBlocks> blocks;
+        try {
+            blocks = new TierBuildingBlocks(session).setUp(realm);
+        } catch (ClientPolicyException e) {
+            throw badRequest("The tiers' client profiles or policies were refused: " + e.getErrorDetail());
+        }
+        recordCreatedScopes(blocks);
+        return blocks;
+    }
+
+    private void recordCreatedScopes(List<TierBlocks> blocks) {
+        blocks.stream().filter(tier -> tier.created().contains("clientScope"))
+                .map(tier -> TierBuildingBlocks.scope(realm, Tier.fromId(tier.tier()).orElseThrow()))
+                .flatMap(Optional::stream)
+                .forEach(scope -> adminEvent.resource(ResourceType.CLIENT_SCOPE).operation(OperationType.CREATE)
+                        .resourcePath("client-scopes", scope.getId())
+                        .representation(ModelToRepresentation.toRepresentation(scope)).success());
     }
 
     /** Logout notifications of this realm in one state: pending (waiting or retrying), failed, or delivered. */

@@ -26,7 +26,7 @@ public final class SessionGuardAdminResourceProviderFactory
     @Override
     public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
             AdminEventBuilder adminEvent) {
-        return new SessionGuardAdminResource(session, realm, auth);
+        return new SessionGuardAdminResource(session, realm, auth, adminEvent);
     }
 
     @Override

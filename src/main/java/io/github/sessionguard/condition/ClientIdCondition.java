@@ -47,7 +47,7 @@ final class ClientIdCondition extends AbstractClientPolicyConditionProvider<Clie
         return client == null ? null : client.getClientId();
     }
 
-    /** The admin console's picker stores one client ID as a string; realm JSON may give a list or a comma list. */
+    /** The admin console stores a list; configurations saved by earlier versions hold one client ID, or a comma list. */
     private Set<String> selectedClientIds() {
         Object value = configuration.getConfigAsMap().get(ClientIdConditionFactory.CLIENTS);
         Stream<?> values = value instanceof Collection<?> list ? list.stream() : Stream.ofNullable(value);

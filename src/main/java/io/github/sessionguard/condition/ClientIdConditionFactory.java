@@ -17,9 +17,15 @@ public final class ClientIdConditionFactory implements ClientPolicyConditionProv
     public static final String PROVIDER_ID = "client-id";
     public static final String CLIENTS = "clients";
 
+    /**
+     * A list of client IDs, one per line. Keycloak 26.7.3's client picker ({@code ClientList}) takes a single client,
+     * and a second pick replaces the first, so a tier of several clients would need a policy per client.
+     */
     private static final List<ProviderConfigProperty> CONFIG_PROPERTIES = List.of(new ProviderConfigProperty(
-            CLIENTS, "Clients", "The clients (by client ID) this condition selects.",
-            ProviderConfigProperty.CLIENT_LIST_TYPE, null));
+            CLIENTS, "Clients", "The client IDs this condition selects, one per line; add a line for each client."
+                    + " To put a client into a tier from its own page, add the client scope session-tier-<tier> to"
+                    + " it instead.",
+            ProviderConfigProperty.MULTIVALUED_STRING_TYPE, null));
 
     @Override
     public ClientPolicyConditionProvider<?> create(KeycloakSession session) {

@@ -2,6 +2,7 @@ package io.github.sessionguard.enforce;
 
 import io.github.sessionguard.StatelessProviderFactory;
 import io.github.sessionguard.tier.Tier;
+import io.github.sessionguard.tier.TierPresets;
 import io.github.sessionguard.tier.TierSetting;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,15 +85,18 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
         return List.copyOf(properties);
     }
 
+    /** The form's boxes start blank, so the help says what a blank keeps: each tier's value, with its unit. */
     private static ProviderConfigProperty duration(TierSetting setting, String label, String help) {
-        return new ProviderConfigProperty(setting.key(), label, help + " Empty: the tier's preset.",
+        return new ProviderConfigProperty(setting.key(), label + " (seconds)",
+                help + " Whole seconds. Empty keeps the tier's value: " + TierPresets.describe(setting) + ".",
                 ProviderConfigProperty.STRING_TYPE, null);
     }
 
     /** A three-way choice rather than a switch, so that "keep the tier's preset" is something the form can say. */
     private static ProviderConfigProperty toggle(TierSetting setting, String label, String help) {
         ProviderConfigProperty property = new ProviderConfigProperty(setting.key(), label,
-                help + " '" + TierSetting.PRESET + "' keeps the tier's value.", ProviderConfigProperty.LIST_TYPE,
+                help + " '" + TierSetting.PRESET + "' keeps the tier's value: " + TierPresets.describe(setting) + ".",
+                ProviderConfigProperty.LIST_TYPE,
                 TierSetting.PRESET);
         property.setOptions(List.of(TierSetting.PRESET, "true", "false"));
         return property;
