@@ -71,6 +71,30 @@ class DemoRealmIT {
     }
 
     @Test
+    void eachDemoClientIsInTheTierItsPagesShow() {
+        JsonNode tiers = admin.getJson("/admin/realms/" + REALM + "/session-guard/tiers");
+        for (JsonNode tier : tiers) {
+            assertThat(tier.get("clientScope").asText()).isEqualTo("session-tier-" + tier.get("tier").asText());
+            assertThat(tier.get("clientPolicy").asText()).isEqualTo("session-tier-" + tier.get("tier").asText());
+        }
+        assertThat(tiers.get(0).get("clients").toString()).isEqualTo("[\"mobile-app\"]");
+        HttpResult setUp = admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object());
+        assertThat(setUp.status()).as(setUp.toString()).isEqualTo(200);
+        setUp.json().forEach(tier -> assertThat(tier.get("created")).as("the demo has every building block")
+                .isEmpty());
+
+        assertThat(tierOf("mobile-app")).isEqualTo("high");
+        assertThat(tierOf("web-portal")).isEqualTo("low");
+        assertThat(tierOf("reporting")).isNull();
+        assertThat(tierOf("legacy-kiosk")).isNull();
+    }
+
+    private String tierOf(String clientId) {
+        JsonNode tier = admin.getJson("/admin/realms/" + REALM + "/session-guard/clients/" + clientId).get("tier");
+        return tier.isNull() ? null : tier.asText();
+    }
+
+    @Test
     void thePostureReportFlagsTheWeakClientAndFindsNothingToFixInTheTierClients() {
         JsonNode report = admin.getJson("/admin/realms/" + REALM + "/session-guard/report");
 
