@@ -16,6 +16,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.PostgresServer;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TableLock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -168,8 +169,39 @@ class SessionGuardClusterIT {
         assertThat(told.stream().map(Delivery::jti).distinct()).hasSize(sessionIds.size());
     }
 
+    /**
+     * Problem 6: a scan that outlasts its interval. The test holds the outbox table, so the first node's scan waits
+     * with a deadline in hand until the other node's scan reaches the same due rows; each row is claimed in the
+     * database, so the second scan finds it taken and every deadline is still told once, with one jti.
+     */
     @Test
     @Order(4)
+    void scansOfBothNodesStuckOnTheSameDueRowsActOnEachOnce() {
+        Set<String> sessionIds = new HashSet<>();
+        try (TableLock outbox = TableLock.share(cluster.jdbcUrl(), "SG_LOGOUT_OUTBOX")) {
+            for (int i = 0; i < 4; i++) {
+                sessionIds.add(Jwt.claims(OidcClient.publicClient(cluster.node(i % 2), REALM, "idle-app")
+                        .login(USER, PASSWORD).get("access_token").asText()).get("sid").asText());
+            }
+            // One scan waits to write a notification, the other waits on the same due rows: the claim (today's
+            // code) or its own notifications (a scan without claims, the code problem 6 names).
+            outbox.awaitWaiting(2, "insert\\s+into\\s+sg_logout_outbox|sg_session_participant",
+                    Duration.ofSeconds(120));
+        }
+
+        Deadline.await(Duration.ofSeconds(60), "the idle deadlines' logout tokens",
+                () -> acceptedSessions("idle-app").containsAll(sessionIds));
+        // Both scans were let go at once; a duplicate would come with the first tokens, or at the next scan.
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 20, "a second scan interval");
+
+        List<Delivery> told = receiver.deliveriesTo("idle-app").stream().filter(d -> sessionIds.contains(d.sid()))
+                .toList();
+        assertThat(told).as("one logout token per deadline").hasSize(sessionIds.size());
+        assertThat(told.stream().map(Delivery::jti).distinct()).hasSize(sessionIds.size());
+    }
+
+    @Test
+    @Order(5)
     void everyNotificationIsDeliveredByExactlyOneNode() {
         int sessions = 100;
         for (int i = 0; i < sessions; i++) {
@@ -190,7 +222,7 @@ class SessionGuardClusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void postgresRestartingMidRunLosesNothingAndNoNodeNeedsARestart() {
         receiver.behave("resilient-app", attempt -> new Reply(503, 0));
         Set<String> sessionIds;
@@ -224,7 +256,7 @@ class SessionGuardClusterIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRelyingPartyDownForTwoMinutesGetsEverythingOnceItIsBack() {
         receiver.behave("resilient-app", attempt -> Reply.ok());
         receiver.goDown();
@@ -242,7 +274,7 @@ class SessionGuardClusterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void nodeBDeliversEverythingNodeAHeldWhenAIsKilled() {
         // Here node A is the second node: it takes the logins and the sign-out, queues the notifications, starts
         // delivering them, and is killed; the first node (which the hostname names) is left to deliver them all.
@@ -270,7 +302,7 @@ class SessionGuardClusterIT {
      * the thousand and more of the tests above leave no row behind.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void finishedNotificationsAreDeletedAfterTheirRetention() {
         Deadline.await(Duration.ofSeconds(RETENTION_SECONDS + 70), "every finished notification to be deleted",
                 () -> adminA.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=delivered").isEmpty()

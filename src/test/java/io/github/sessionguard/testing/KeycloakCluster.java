@@ -51,6 +51,11 @@ public final class KeycloakCluster implements AutoCloseable {
         return nodes.get(index);
     }
 
+    /** The database the nodes share, for a test that holds a lock in it as a slow disk or a long query would. */
+    public String jdbcUrl() {
+        return database.jdbcUrl();
+    }
+
     /** A node's own address, for talking to it directly rather than through the common hostname. */
     public KeycloakServer direct(int index) {
         return nodes.get(index);
