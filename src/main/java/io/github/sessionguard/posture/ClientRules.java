@@ -1,5 +1,6 @@
 package io.github.sessionguard.posture;
 
+import io.github.sessionguard.assignment.TierScope;
 import io.github.sessionguard.tier.ClientTokenSettings;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.EffectiveTier;
@@ -45,6 +46,7 @@ final class ClientRules {
             findings.add(FindingId.NO_TIER.finding("The client is outside every tier: no session-tier policy selects"
                     + " it, so only the realm's settings govern its sessions and tokens"));
         }
+        optionalTierScopes();
         pkce();
         legacyGrants();
         redirectUris();
@@ -54,6 +56,13 @@ final class ClientRules {
         offlineAccess();
         lifetimes();
         return List.copyOf(findings);
+    }
+
+    /** An administrator meant to put the client in a tier, and picked "Optional" where the tier needs "Default". */
+    private void optionalTierScopes() {
+        client.getClientScopes(false).keySet().stream().filter(name -> TierScope.tierOf(name).isPresent()).sorted()
+                .forEach(name -> findings.add(FindingId.TIER_SCOPE_OPTIONAL.finding("The tier scope " + name
+                        + " is an optional client scope of the client, so it puts the client in no tier")));
     }
 
     private void pkce() {

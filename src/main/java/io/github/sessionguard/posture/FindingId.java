@@ -47,7 +47,13 @@ public enum FindingId {
             "Align the realm's or the client's setting with the tier, or change the tier's value."),
     NO_TIER("no-tier", Severity.INFO,
             List.of("OWASP M9"),
-            "Put the client in a tier with a client policy, so that its sessions follow a named security level."),
+            "Put the client in a tier: add the client scope session-tier-<tier> to it as a Default scope (the"
+                    + " POST .../session-guard/tiers call creates the scopes), or select it with a client policy."),
+    TIER_SCOPE_OPTIONAL("tier-scope-optional", Severity.MEDIUM,
+            List.of("OWASP M9"),
+            "On the client's Client scopes tab, remove the tier scope and add it again as Default: an optional"
+                    + " scope is only in force when the app asks for it, and the tier's policy selects default"
+                    + " scopes only."),
     REALM_SSL_NOT_REQUIRED("realm-ssl-not-required", Severity.HIGH,
             List.of("OWASP M9", "RFC 9700 4.1"),
             "Set the realm's 'Require SSL' to external requests or all requests."),

@@ -41,7 +41,7 @@ class PostureReportIT {
     private static final List<String> EVERY_ID = List.of("pkce-not-enforced", "implicit-flow-enabled",
             "password-grant-enabled", "wildcard-redirect-uri", "refresh-token-not-rotated", "dpop-not-required",
             "front-channel-logout-on", "no-backchannel-logout-url", "weak-signature-algorithm",
-            "offline-access-allowed", "session-longer-than-tier", "no-tier", "realm-ssl-not-required",
+            "offline-access-allowed", "session-longer-than-tier", "no-tier", "tier-scope-optional", "realm-ssl-not-required",
             "session-lifetimes-beyond-nist", "dead-letters-pending");
 
     private AdminApi admin;
@@ -72,7 +72,9 @@ class PostureReportIT {
         viewer(weakRealm, "client-viewer", "view-clients");
         viewer(weakRealm, "realm-viewer", "view-realm");
         viewer(weakRealm, "nobody", null);
+        strong(weakRealm.publicClient("optional-tier"));
         weakRealm.create(admin);
+        optionalTierScope("optional-tier");
 
         RealmFixture cleanRealm = new RealmFixture(CLEAN).set("sslRequired", "external")
                 .set("ssoSessionIdleTimeout", 1_800).set("ssoSessionMaxLifespan", 86_400);
@@ -96,6 +98,21 @@ class PostureReportIT {
         clean = admin.getJson(path(CLEAN));
     }
 
+    /** The tier scopes as the set-up call makes them, one picked as Optional where Default was meant. */
+    private void optionalTierScope(String clientId) {
+        assertThat(admin.post("/admin/realms/" + WEAK + "/session-guard/tiers", null).status()).isEqualTo(200);
+        String scopeId = null;
+        for (JsonNode scope : admin.getJson("/admin/realms/" + WEAK + "/client-scopes")) {
+            if (scope.get("name").asText().equals("session-tier-high")) {
+                scopeId = scope.get("id").asText();
+            }
+        }
+        String client = admin.getJson("/admin/realms/" + WEAK + "/clients?clientId=" + clientId).get(0).get("id")
+                .asText();
+        assertThat(admin.put("/admin/realms/" + WEAK + "/clients/" + client + "/optional-client-scopes/" + scopeId,
+                null).status()).isEqualTo(204);
+    }
+
     @AfterAll
     void deleteRealms() {
         admin.deleteRealm(WEAK);
@@ -117,7 +134,8 @@ class PostureReportIT {
             "offline-access-allowed, offline-high, low",
             "dpop-not-required, offline-high, info",
             "session-longer-than-tier, capped-high, low",
-            "implicit-flow-enabled, leftover-high, info"})
+            "implicit-flow-enabled, leftover-high, info",
+            "tier-scope-optional, optional-tier, medium"})
     void aClientBuiltToTriggerAFindingHasIt(String id, String clientId, String severity) {
         JsonNode finding = finding(client(weak, clientId), id);
 
