@@ -36,12 +36,17 @@ final class NoticeEmail {
 
     private static void send(KeycloakSession session, SessionEndedNotice notice) {
         RealmModel realm = session.realms().getRealm(notice.realmId());
-        UserModel user = realm == null ? null : session.users().getUserById(realm, notice.userId());
-        if (user == null) {
-            LOG.debugf("No user notice (%s): the realm or the user is gone", notice.describe());
+        if (realm == null) {
+            LOG.debugf("No user notice (%s): the realm is gone", notice.describe());
             return;
         }
+        // The user store, the theme and the locale all read the realm from the context.
         session.getContext().setRealm(realm);
+        UserModel user = session.users().getUserById(realm, notice.userId());
+        if (user == null) {
+            LOG.debugf("No user notice (%s): the user is gone", notice.describe());
+            return;
+        }
         Optional<String> whyNot = Recipient.whyNot(realm.getSmtpConfig(), user.getEmail(), user.isEmailVerified());
         if (whyNot.isPresent()) {
             LOG.debugf("No user notice (%s): %s", notice.describe(), whyNot.get());
