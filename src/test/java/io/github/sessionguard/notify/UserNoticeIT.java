@@ -46,6 +46,7 @@ class UserNoticeIT {
     private static final String HIGH_APP_NAME = "Notice Bank Mobile";
     private static final String SECOND_APP = "second-app";
     private static final String LOW_APP = "low-app";
+    private static final String DETACH_APP = "detach-app";
     private static final String CONTROL_USER = "carl";
     private static final String REPLAYER_AGENT = "NoticeTest-Replayer/1.0 (stolen token)";
     private static final Duration MAIL = Duration.ofSeconds(60);
@@ -57,6 +58,7 @@ class UserNoticeIT {
     private OidcClient highApp;
     private OidcClient secondApp;
     private OidcClient lowApp;
+    private OidcClient detachApp;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
@@ -65,7 +67,7 @@ class UserNoticeIT {
         receiver = new LogoutReceiver(server, REALM);
         RealmFixture realm = new RealmFixture(REALM).set("displayName", REALM_DISPLAY_NAME)
                 .set("smtpServer", mail.realmSettings());
-        for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora")) {
+        for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete")) {
             realm.user(user, password(user));
         }
         realm.json().withArray("users").forEach(user -> {
@@ -76,14 +78,18 @@ class UserNoticeIT {
         withBackchannelLogout(realm.publicClient(HIGH_APP), receiver).put("name", HIGH_APP_NAME);
         withBackchannelLogout(realm.publicClient(SECOND_APP), receiver);
         withBackchannelLogout(realm.publicClient(LOW_APP), receiver).put("name", "Notice Bank Rewards");
+        withBackchannelLogout(realm.publicClient(DETACH_APP), receiver);
         realm.tierProfile("high", Map.of("tier", "high"))
                 .tierProfile("low", Map.of("tier", "low"))
+                .tierProfile("high-detach", Map.of("tier", "high", "revoke-session-on-reuse", false))
                 .policyForClients("high-policy", "high", HIGH_APP, SECOND_APP)
-                .policyForClients("low-policy", "low", LOW_APP);
+                .policyForClients("low-policy", "low", LOW_APP)
+                .policyForClients("detach-policy", "high-detach", DETACH_APP);
         realm.create(admin);
         highApp = OidcClient.publicClient(server, REALM, HIGH_APP);
         secondApp = OidcClient.publicClient(server, REALM, SECOND_APP);
         lowApp = OidcClient.publicClient(server, REALM, LOW_APP);
+        detachApp = OidcClient.publicClient(server, REALM, DETACH_APP);
     }
 
     @AfterAll
@@ -119,6 +125,21 @@ class UserNoticeIT {
         assertThat(notice.html()).contains("NoticeTest-Replayer/1.0 (stolen token)")
                 .doesNotContain(SECOND_APP);
         assertSessionEndedAndToldTo(sso, HIGH_APP);
+    }
+
+    /** With revoke-session-on-reuse false only the replaying client's part ends; the token was copied all the same. */
+    @Test
+    void aReplayThatEndsOnlyTheClientsPartIsMailedToo() {
+        SsoSession sso = SsoSession.loginAs("dete", password("dete"), detachApp);
+
+        replay(detachApp, sso.refreshToken(DETACH_APP));
+
+        Mail notice = awaitOneMail("dete");
+        assertThat(notice.text()).contains(DETACH_APP).contains("used a second time").contains(REPLAYER_AGENT);
+        Delivery delivery = Deadline.await(DELIVERY, "a logout token for " + DETACH_APP,
+                () -> receiver.deliveriesTo(DETACH_APP).stream().filter(d -> sso.sessionId().equals(d.sid()))
+                        .findFirst().orElse(null), d -> d != null);
+        assertThat(delivery.valid()).as(delivery.error()).isTrue();
     }
 
     @Test
