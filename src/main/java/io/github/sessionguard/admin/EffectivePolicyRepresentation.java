@@ -37,6 +37,7 @@ public record EffectivePolicyRepresentation(
         Boolean requirePkce,
         Boolean refuseLegacyGrants,
         Boolean requireDpop,
+        Boolean notifyUser,
         @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
         Map<String, String> grants,
         List<String> warnings) {
@@ -64,7 +65,7 @@ public record EffectivePolicyRepresentation(
         TierPolicy policy = effective.policy().orElse(null);
         if (source == null || policy == null) {
             return new EffectivePolicyRepresentation(client.getClientId(), null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, grants,
+                    null, null, null, null, null, null, null, null, null, null, grants,
                     List.copyOf(warnings));
         }
         if (effective.sources().size() > 1) {
@@ -77,7 +78,7 @@ public record EffectivePolicyRepresentation(
                 policy.accessTokenLifespan(), policy.reauthMaxAge(), policy.reuseGracePeriod(),
                 policy.rotateRefreshTokens(), policy.revokeSessionOnReuse(), policy.revocationEndsSession(),
                 policy.offlineAccess(), policy.endSessionsOnCredentialChange(), policy.requirePkce(),
-                policy.refuseLegacyGrants(), policy.requireDpop(), grants, List.copyOf(warnings));
+                policy.refuseLegacyGrants(), policy.requireDpop(), policy.notifyUser(), grants, List.copyOf(warnings));
     }
 
     private static String describe(List<TierSource> sources) {

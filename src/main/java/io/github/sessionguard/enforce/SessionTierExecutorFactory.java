@@ -82,6 +82,10 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
         properties.add(toggle(TierSetting.REQUIRE_DPOP, "Require DPoP",
                 "A public client's tokens must be DPoP-bound (RFC 9449): token requests need a valid proof, refreshes"
                         + " a proof for the bound key."));
+        properties.add(toggle(TierSetting.NOTIFY_USER, "Notify user",
+                "The user gets an email (through the realm's SMTP settings, to a verified address) when Session Guard"
+                        + " ends their sessions for a replayed refresh token, an admin password reset or a disabled"
+                        + " account."));
         return List.copyOf(properties);
     }
 

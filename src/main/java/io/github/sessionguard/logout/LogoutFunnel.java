@@ -6,8 +6,12 @@ import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLookup;
+import io.github.sessionguard.notify.NoticeReason;
+import io.github.sessionguard.notify.UserNoticeProvider;
 import java.net.URI;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -27,7 +31,8 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
  * told (an enabled OIDC client with an http(s) back-channel logout URL, front-channel logout off, and a session that
  * is not transient), writes the outbox rows in the caller's transaction, forgets the participations that ended, and
  * records the {@code LOGOUT} event with the reason. A client is told at most once per session and transaction, however
- * many of Keycloak's paths report the same death.
+ * many of Keycloak's paths report the same death. It also decides which deaths the user is told about (a replay, an
+ * administrator's password reset or disabling), and hands those to {@code notify}, which sends after the commit.
  */
 public final class LogoutFunnel {
 
@@ -71,15 +76,30 @@ public final class LogoutFunnel {
      * this still removes the session.
      */
     public void sessionEnded(RealmModel realm, UserSessionModel userSession, EndReason reason) {
+        sessionEnded(realm, userSession, reason, null);
+    }
+
+    /**
+     * Entry 1, where one client's request caused the death (a replay, a revocation): the user's notice names that
+     * client, and that client's tier decides whether there is one.
+     *
+     * @param cause the client whose request ended the session; null if none did (an admin action), and then the
+     *              notice names every client of the session
+     */
+    public void sessionEnded(RealmModel realm, UserSessionModel userSession, EndReason reason, ClientModel cause) {
         LOG.debugf("Session %s of user %s in realm %s ended: %s", userSession.getId(),
                 userSession.getUser().getUsername(), realm.getName(), reason.detail());
+        Collection<AuthenticatedClientSessionModel> clientSessions =
+                userSession.getAuthenticatedClientSessions().values();
         if (outbox() != null) {
-            for (AuthenticatedClientSessionModel clientSession : userSession.getAuthenticatedClientSessions().values()) {
+            for (AuthenticatedClientSessionModel clientSession : clientSessions) {
                 tell(realm, userSession, clientSession, reason);
             }
             new ParticipantStore(session).forgetSession(userSession.getId(), userSession.isOffline());
         }
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), null, reason);
+        noticeUser(realm, userSession, reason, cause != null ? List.of(cause)
+                : clientSessions.stream().map(AuthenticatedClientSessionModel::getClient).distinct().toList());
     }
 
     /**
@@ -97,8 +117,10 @@ public final class LogoutFunnel {
             new ParticipantStore(session).forget(userSession.getId(), clientSession.getClient().getId(),
                     userSession.isOffline());
         }
+        ClientModel client = clientSession.getClient();
         clientSession.detachFromUserSession();
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), clientId, reason);
+        noticeUser(realm, userSession, reason, List.of(client));
     }
 
     /**
@@ -136,6 +158,29 @@ public final class LogoutFunnel {
         new ParticipantStore(session).forget(participant);
         LogoutEvents.record(session, realm, participant.userId(), participant.userSessionId(),
                 client == null ? null : client.getClientId(), reason);
+    }
+
+    /**
+     * The deaths a user should hear of: caused by someone else, and calling for action (a stolen token, a password an
+     * administrator reset, an account an administrator disabled). A deleted user has no one left to tell; the other
+     * reasons are the user's own doing or the clock's.
+     */
+    static NoticeReason noticeReason(EndReason reason) {
+        return switch (reason) {
+            case REFRESH_TOKEN_REUSED -> NoticeReason.REFRESH_TOKEN_REPLAYED;
+            case CREDENTIAL_CHANGED -> NoticeReason.CREDENTIAL_CHANGED;
+            case USER_DISABLED -> NoticeReason.USER_DISABLED;
+            default -> null;
+        };
+    }
+
+    private void noticeUser(RealmModel realm, UserSessionModel userSession, EndReason reason,
+            Collection<ClientModel> applications) {
+        NoticeReason notice = noticeReason(reason);
+        UserNoticeProvider notices = notice == null ? null : session.getProvider(UserNoticeProvider.class);
+        if (notices != null) {
+            notices.sessionsEnded(realm, userSession.getUser(), notice, applications);
+        }
     }
 
     private void tell(RealmModel realm, UserSessionModel userSession, AuthenticatedClientSessionModel clientSession,

@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.keycloak.common.ClientConnection;
 import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -33,6 +34,16 @@ public final class SessionTerminator {
      * left alone.
      */
     public void end(String userSessionId, boolean offline, EndReason reason) {
+        end(userSessionId, offline, reason, null);
+    }
+
+    /**
+     * Ends the (online or offline) user session because of a request of one of its clients (a replay): the funnel
+     * learns which, for the user's notice.
+     *
+     * @param causeClientUuid the client whose request ended the session; null if none
+     */
+    public void end(String userSessionId, boolean offline, EndReason reason, String causeClientUuid) {
         inOwnTransaction((ending, realm) -> {
             UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
             if (userSession == null) {
@@ -40,7 +51,8 @@ public final class SessionTerminator {
                         realm.getName(), reason.detail());
                 return;
             }
-            endInThisTransaction(ending, realm, userSession, reason);
+            endInThisTransaction(ending, realm, userSession, reason,
+                    causeClientUuid == null ? null : realm.getClientById(causeClientUuid));
         });
     }
 
@@ -68,14 +80,14 @@ public final class SessionTerminator {
         Stream.concat(session.sessions().getUserSessionsStream(realm, user),
                         session.sessions().getOfflineUserSessionsStream(realm, user))
                 .filter(which).toList()
-                .forEach(userSession -> endInThisTransaction(session, realm, userSession, reason));
+                .forEach(userSession -> endInThisTransaction(session, realm, userSession, reason, null));
     }
 
     private static void endInThisTransaction(KeycloakSession session, RealmModel realm, UserSessionModel userSession,
-            EndReason reason) {
+            EndReason reason, ClientModel cause) {
         LOG.debugf("Ending session %s of user %s in realm %s: %s", userSession.getId(),
                 userSession.getUser().getUsername(), realm.getName(), reason.detail());
-        new LogoutFunnel(session).sessionEnded(realm, userSession, reason);
+        new LogoutFunnel(session).sessionEnded(realm, userSession, reason, cause);
         // Keycloak's own logout removes the session (and calls the protocol's back-channel logout, which the funnel
         // already took care of in this transaction).
         AuthenticationManager.backchannelLogout(session, realm, userSession, session.getContext().getUri(),

@@ -102,7 +102,7 @@ public final class RefreshTokenRotation {
         recordReplayEvent(presented, family, clientSession);
         if (endSession) {
             new SessionTerminator(session).end(userSession.getId(), userSession.isOffline(),
-                    EndReason.REFRESH_TOKEN_REUSED);
+                    EndReason.REFRESH_TOKEN_REUSED, clientSession.getClient().getId());
         } else {
             detachClient(userSession, clientSession);
         }

@@ -10,12 +10,14 @@ import java.util.stream.Collectors;
  * minutes); the absolute lifetimes stay inside NIST SP 800-63B-4 (AAL3 12 h, AAL2 24 h, AAL1 30 days). Every tier
  * requires PKCE; high and medium refuse the token-leaking grants. None requires DPoP: rotation with reuse revocation,
  * which every tier has, is the other way OWASP ASVS 5.0 10.4.5 accepts, and most mobile SDKs don't send DPoP yet.
+ * High and medium email the user when Session Guard ends their sessions for a replay or an admin action; low, whose
+ * sessions are long and whose apps are the least sensitive, doesn't.
  */
 public enum Tier {
 
-    HIGH(new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, false, true, true, true, false)),
-    MEDIUM(new TierPolicy(1_800, 86_400, 300, 86_400, 10, true, true, true, false, true, true, true, false)),
-    LOW(new TierPolicy(3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true, true, false, false));
+    HIGH(new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, false, true, true, true, false, true)),
+    MEDIUM(new TierPolicy(1_800, 86_400, 300, 86_400, 10, true, true, true, false, true, true, true, false, true)),
+    LOW(new TierPolicy(3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true, true, false, false, false));
 
     private final TierPolicy preset;
 

@@ -74,7 +74,8 @@ public final class TierConfigurationParser {
                 flag(given, TierSetting.END_SESSIONS_ON_CREDENTIAL_CHANGE, preset.endSessionsOnCredentialChange()),
                 flag(given, TierSetting.REQUIRE_PKCE, preset.requirePkce()),
                 flag(given, TierSetting.REFUSE_LEGACY_GRANTS, preset.refuseLegacyGrants()),
-                flag(given, TierSetting.REQUIRE_DPOP, preset.requireDpop()));
+                flag(given, TierSetting.REQUIRE_DPOP, preset.requireDpop()),
+                flag(given, TierSetting.NOTIFY_USER, preset.notifyUser()));
         checkConsistency(policy);
         return new ConfiguredTier(tier, policy);
     }

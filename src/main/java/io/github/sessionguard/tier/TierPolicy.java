@@ -7,6 +7,8 @@ package io.github.sessionguard.tier;
  * @param requirePkce        authorization requests must carry a PKCE S256 challenge
  * @param refuseLegacyGrants implicit and hybrid responses with tokens, and the password grant, are refused
  * @param requireDpop        a public client's tokens must be DPoP-bound (RFC 9449)
+ * @param notifyUser         the user is emailed when Session Guard ends their sessions for a replay, a password
+ *                           reset or a disabled account
  */
 public record TierPolicy(
         long idleTimeout,
@@ -21,7 +23,8 @@ public record TierPolicy(
         boolean endSessionsOnCredentialChange,
         boolean requirePkce,
         boolean refuseLegacyGrants,
-        boolean requireDpop) {
+        boolean requireDpop,
+        boolean notifyUser) {
 
     /**
      * The policy that honours both: the shorter of every duration and the safer of every switch. Used when
@@ -42,6 +45,7 @@ public record TierPolicy(
                 endSessionsOnCredentialChange || other.endSessionsOnCredentialChange,
                 requirePkce || other.requirePkce,
                 refuseLegacyGrants || other.refuseLegacyGrants,
-                requireDpop || other.requireDpop);
+                requireDpop || other.requireDpop,
+                notifyUser || other.notifyUser);
     }
 }

@@ -22,7 +22,8 @@ public enum TierSetting {
     END_SESSIONS_ON_CREDENTIAL_CHANGE("end-sessions-on-credential-change", Kind.SWITCH),
     REQUIRE_PKCE("require-pkce", Kind.SWITCH),
     REFUSE_LEGACY_GRANTS("refuse-legacy-grants", Kind.SWITCH),
-    REQUIRE_DPOP("require-dpop", Kind.SWITCH);
+    REQUIRE_DPOP("require-dpop", Kind.SWITCH),
+    NOTIFY_USER("notify-user", Kind.SWITCH);
 
     /** A switch left at this value (or empty) keeps the tier's preset; the admin console offers it first. */
     public static final String PRESET = "preset";

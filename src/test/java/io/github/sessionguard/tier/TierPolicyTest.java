@@ -29,6 +29,7 @@ class TierPolicyTest {
         assertThat(combined.requirePkce()).isEqualTo(expected);
         assertThat(combined.refuseLegacyGrants()).isEqualTo(expected);
         assertThat(combined.requireDpop()).isEqualTo(expected);
+        assertThat(combined.notifyUser()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} and {1} = {2}")
@@ -51,14 +52,14 @@ class TierPolicyTest {
     }
 
     private static TierPolicy durations(long idle, long max, long access, long reauth, long grace) {
-        return new TierPolicy(idle, max, access, reauth, grace, true, true, true, false, true, true, true, false);
+        return new TierPolicy(idle, max, access, reauth, grace, true, true, true, false, true, true, true, false, true);
     }
 
     private static TierPolicy safetySwitches(boolean on) {
-        return new TierPolicy(900, 43_200, 300, 43_200, 0, on, on, on, false, on, on, on, on);
+        return new TierPolicy(900, 43_200, 300, 43_200, 0, on, on, on, false, on, on, on, on, on);
     }
 
     private static TierPolicy offlineAccess(boolean allowed) {
-        return new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, allowed, true, true, true, false);
+        return new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, allowed, true, true, true, false, true);
     }
 }
