@@ -56,6 +56,7 @@ public final class TierPresets {
             case REQUIRE_PKCE -> TierPolicy::requirePkce;
             case REFUSE_LEGACY_GRANTS -> TierPolicy::refuseLegacyGrants;
             case REQUIRE_DPOP -> TierPolicy::requireDpop;
+            case NOTIFY_USER -> TierPolicy::notifyUser;
         };
     }
 }
