@@ -1,0 +1,129 @@
+package io.github.sessionguard.admin;
+
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Browser;
+import java.time.Duration;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The pages of Keycloak's own admin console (its React app) that an administrator uses to put a client into a tier
+ * and to override a tier's values. Selectors are the console's {@code data-testid} attributes and ARIA roles and
+ * labels, as Keycloak's own UI tests use them, and visible texts only where the console has nothing else.
+ */
+final class AdminConsole {
+
+    /** A dropdown or kebab menu can close again while React re-renders the row under it; one more click helps. */
+    private static final Duration MENU_RETRY = Duration.ofSeconds(20);
+
+    private final Browser browser;
+    private final String consoleUrl;
+
+    AdminConsole(Browser browser, String serverUrl) {
+        this.browser = browser;
+        this.consoleUrl = serverUrl + "/admin/master/console/";
+    }
+
+    void logIn() {
+        browser.open(consoleUrl);
+        browser.type(By.id("username"), AdminApi.ADMIN_USER);
+        browser.type(By.id("password"), AdminApi.ADMIN_PASSWORD);
+        browser.click(By.id("kc-login"));
+        browser.visible(By.cssSelector("[data-testid='nav-item-clients']"));
+    }
+
+    /** Realm → Clients → the client → its "Client scopes" tab. */
+    void openClientScopesTab(String realm, String clientId) {
+        browser.open(consoleUrl + "#/" + realm + "/clients");
+        browser.click(By.cssSelector("[data-testid='nav-item-clients']"));
+        search("Search for client", clientId);
+        browser.click(By.xpath("//table//a[normalize-space()='" + clientId + "']"));
+        browser.click(By.cssSelector("[data-testid='clientScopesTab']"));
+        browser.visible(By.cssSelector("[data-testid='table-toolbar']"));
+    }
+
+    /** "Add client scope", tick the scope in the dialog, and add it as a Default scope. */
+    void addDefaultClientScope(String scope) {
+        browser.click(By.xpath("//*[@data-testid='table-toolbar']//button[normalize-space()='Add client scope']"));
+        WebElement dialog = browser.visible(By.cssSelector("[role='dialog']"));
+        browser.click(By.xpath("//*[@role='dialog']//tr[.//td[normalize-space()='" + scope + "']]"
+                + "//input[@type='checkbox']"));
+        chooseFromMenu(By.cssSelector("[role='dialog'] [data-testid='add-dropdown']"), "Default");
+        browser.await("the add dialog to close", driver -> !dialog.isDisplayed());
+    }
+
+    /** The row's kebab → Remove → confirm. */
+    void removeClientScope(String scope) {
+        chooseFromMenu(By.xpath(row(scope) + "//button[@aria-label='Kebab toggle']"), "Remove");
+        browser.click(By.cssSelector("[data-testid='confirm']"));
+    }
+
+    /** Filters the client's scopes by name, so that the row is on the first page whatever else the client has. */
+    void searchClientScope(String scope) {
+        search("Search by name", scope);
+    }
+
+    WebElement clientScopeRow(String scope) {
+        return browser.visible(By.xpath(row(scope)));
+    }
+
+    boolean hasClientScopeRow(String scope) {
+        return !browser.all(By.xpath(row(scope))).isEmpty();
+    }
+
+    /** Realm settings → Client policies → Profiles → the profile → its executor's form. */
+    void openExecutor(String realm, String profile, String executor) {
+        browser.open(consoleUrl + "#/" + realm + "/realm-settings");
+        browser.click(By.cssSelector("[data-testid='nav-item-realm-settings']"));
+        browser.click(By.cssSelector("[data-testid='rs-clientPolicies-tab']"));
+        browser.click(By.cssSelector("[data-testid='rs-policies-clientProfiles-tab']"));
+        browser.click(By.xpath("//table//a[normalize-space()='" + profile + "']"));
+        browser.click(By.xpath("//a[normalize-space()='" + executor + "']"));
+        browser.visible(By.cssSelector("[data-testid='addExecutor-saveBtn']"));
+    }
+
+    /** Types into one of the executor's configuration fields (the console names each by its key). */
+    void setExecutorField(String key, String value) {
+        browser.type(By.cssSelector("[data-testid='" + key + "']"), value);
+    }
+
+    void saveExecutor() {
+        browser.click(By.cssSelector("[data-testid='addExecutor-saveBtn']"));
+    }
+
+    /** The text of the newest alert (the console's toast), once one shows. */
+    String lastAlert() {
+        return browser.await("an alert", driver -> {
+            WebElement alert = driver.findElements(By.cssSelector("[data-testid='last-alert']")).stream()
+                    .filter(WebElement::isDisplayed).findFirst().orElse(null);
+            return alert == null || alert.getText().isBlank() ? null : alert.getText();
+        });
+    }
+
+    private void search(String placeholder, String text) {
+        By box = By.cssSelector("input[placeholder='" + placeholder + "']");
+        browser.type(box, text);
+        browser.visible(box).sendKeys(Keys.ENTER);
+    }
+
+    private void chooseFromMenu(By toggle, String item) {
+        By menuItem = By.xpath("//*[@role='menuitem'][normalize-space()='" + item + "']");
+        long end = System.nanoTime() + MENU_RETRY.toNanos();
+        while (true) {
+            browser.click(toggle);
+            try {
+                browser.click(menuItem, Duration.ofSeconds(3));
+                return;
+            } catch (RuntimeException menuClosedAgain) {
+                if (System.nanoTime() > end) {
+                    throw menuClosedAgain;
+                }
+            }
+        }
+    }
+
+    private static String row(String scope) {
+        return "//table//tr[.//td[normalize-space()='" + scope + "'] or .//a[normalize-space()='" + scope + "']]";
+    }
+}
