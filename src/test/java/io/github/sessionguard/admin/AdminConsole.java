@@ -5,7 +5,9 @@ import io.github.sessionguard.testing.Browser;
 import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The pages of Keycloak's own admin console (its React app) that an administrator uses to put a client into a tier
@@ -33,9 +35,17 @@ final class AdminConsole {
         browser.visible(By.cssSelector("[data-testid='nav-item-clients']"));
     }
 
-    /** Realm → Clients → the client → its "Client scopes" tab. */
-    void openClientScopesTab(String realm, String clientId) {
-        browser.open(consoleUrl + "#/" + realm + "/clients");
+    /** Manage realms → the realm: the console's realm selector, which every page after it works in. */
+    void chooseRealm(String realm) {
+        browser.click(By.cssSelector("[data-testid='nav-item-realms']"));
+        search("Search", realm);
+        browser.click(By.xpath("//table//a[normalize-space()='" + realm + "']"));
+        browser.await("realm " + realm + " to be the current one",
+                driver -> driver.getCurrentUrl().matches(".*#/" + realm + "($|[/?].*)"));
+    }
+
+    /** Clients → the client → its "Client scopes" tab, in the current realm. */
+    void openClientScopesTab(String clientId) {
         browser.click(By.cssSelector("[data-testid='nav-item-clients']"));
         search("Search for client", clientId);
         browser.click(By.xpath("//table//a[normalize-space()='" + clientId + "']"));
@@ -46,11 +56,12 @@ final class AdminConsole {
     /** "Add client scope", tick the scope in the dialog, and add it as a Default scope. */
     void addDefaultClientScope(String scope) {
         browser.click(By.xpath("//*[@data-testid='table-toolbar']//button[normalize-space()='Add client scope']"));
-        WebElement dialog = browser.visible(By.cssSelector("[role='dialog']"));
+        browser.visible(By.cssSelector("[role='dialog']"));
         browser.click(By.xpath("//*[@role='dialog']//tr[.//td[normalize-space()='" + scope + "']]"
                 + "//input[@type='checkbox']"));
         chooseFromMenu(By.cssSelector("[role='dialog'] [data-testid='add-dropdown']"), "Default");
-        browser.await("the add dialog to close", driver -> !dialog.isDisplayed());
+        browser.await("the add dialog to close",
+                ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[role='dialog']")));
     }
 
     /** The row's kebab → Remove → confirm. */
@@ -72,12 +83,13 @@ final class AdminConsole {
         return !browser.all(By.xpath(row(scope))).isEmpty();
     }
 
-    /** Realm settings → Client policies → Profiles → the profile → its executor's form. */
-    void openExecutor(String realm, String profile, String executor) {
-        browser.open(consoleUrl + "#/" + realm + "/realm-settings");
+    /** Realm settings → Client policies → Profiles → the profile → its executor's form, in the current realm. */
+    void openExecutor(String profile, String executor) {
         browser.click(By.cssSelector("[data-testid='nav-item-realm-settings']"));
         browser.click(By.cssSelector("[data-testid='rs-clientPolicies-tab']"));
         browser.click(By.cssSelector("[data-testid='rs-policies-clientProfiles-tab']"));
+        // Keycloak's global FAPI and OAuth 2.1 profiles fill the first page.
+        search("Search", profile);
         browser.click(By.xpath("//table//a[normalize-space()='" + profile + "']"));
         browser.click(By.xpath("//a[normalize-space()='" + executor + "']"));
         browser.visible(By.cssSelector("[data-testid='addExecutor-saveBtn']"));
@@ -92,13 +104,36 @@ final class AdminConsole {
         browser.click(By.cssSelector("[data-testid='addExecutor-saveBtn']"));
     }
 
-    /** The text of the newest alert (the console's toast), once one shows. */
-    String lastAlert() {
-        return browser.await("an alert", driver -> {
-            WebElement alert = driver.findElements(By.cssSelector("[data-testid='last-alert']")).stream()
-                    .filter(WebElement::isDisplayed).findFirst().orElse(null);
-            return alert == null || alert.getText().isBlank() ? null : alert.getText();
-        });
+    /**
+     * The text of a shown alert (the console's toasts, which stack for a few seconds) that contains the fragment;
+     * times out listing the alerts that did show.
+     */
+    String alertContaining(String fragment) {
+        By alerts = By.cssSelector("[data-testid='global-alerts'] li");
+        try {
+            return browser.await("an alert containing '" + fragment + "'", driver -> driver.findElements(alerts)
+                    .stream().map(WebElement::getText).filter(text -> text.contains(fragment)).findFirst()
+                    .orElse(null));
+        } catch (TimeoutException e) {
+            throw new AssertionError("No alert contained '" + fragment + "'; shown: "
+                    + browser.all(alerts).stream().map(WebElement::getText).toList(), e);
+        }
+    }
+
+    /** The first error alert (PatternFly's danger variant, which the console uses for failed saves). */
+    String errorAlert() {
+        return browser.visible(By.cssSelector("[data-testid='global-alerts'] .pf-m-danger")).getText();
+    }
+
+    /** Closes the alerts still shown, so that the next screenshot shows only what the next step brings. */
+    void dismissAlerts() {
+        for (WebElement close : browser.all(By.cssSelector("[data-testid='global-alerts'] button[aria-label^='Close']"))) {
+            try {
+                close.click();
+            } catch (RuntimeException alreadyGone) {
+                // The alert timed out by itself in the meantime.
+            }
+        }
     }
 
     private void search(String placeholder, String text) {

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -62,7 +63,7 @@ public final class Browser implements AutoCloseable {
                 // Containers have a small /dev/shm; Chromium crashes tabs when it fills.
                 "--disable-dev-shm-usage",
                 "--disable-gpu",
-                "--window-size=1440,1000",
+                "--window-size=1920,1080",
                 "--lang=en-US",
                 "--user-data-dir=" + profile,
                 "--no-first-run",
@@ -107,6 +108,8 @@ public final class Browser implements AutoCloseable {
     /** As {@link #click(By)}, waiting at most the given time: for menus that may have closed again. */
     public WebElement click(By locator, Duration timeout) {
         WebElement element = await("clickable " + locator, timeout, ExpectedConditions.elementToBeClickable(locator));
+        // Into the middle of the view first: PatternFly's tab bars and sticky headers overlay elements near edges.
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center', inline: 'center'});", element);
         element.click();
         return element;
     }
@@ -124,7 +127,9 @@ public final class Browser implements AutoCloseable {
     }
 
     public <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout).withMessage(what).until(condition);
+        // React replaces elements as it re-renders; a stale one is looked up again on the next poll.
+        return new WebDriverWait(driver, timeout).withMessage(what).ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     public List<WebElement> all(By locator) {
