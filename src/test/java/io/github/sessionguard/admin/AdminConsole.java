@@ -53,13 +53,17 @@ final class AdminConsole {
         browser.visible(By.cssSelector("[data-testid='table-toolbar']"));
     }
 
-    /** "Add client scope", tick the scope in the dialog, and add it as a Default scope. */
-    void addDefaultClientScope(String scope) {
+    /** "Add client scope", and tick the scope in the dialog that opens. */
+    void tickInAddClientScopeDialog(String scope) {
         browser.click(By.xpath("//*[@data-testid='table-toolbar']//button[normalize-space()='Add client scope']"));
         browser.visible(By.cssSelector("[role='dialog']"));
         browser.click(By.xpath("//*[@role='dialog']//tr[.//td[normalize-space()='" + scope + "']]"
                 + "//input[@type='checkbox']"));
-        chooseFromMenu(By.cssSelector("[role='dialog'] [data-testid='add-dropdown']"), "Default");
+    }
+
+    /** The dialog's Add menu: adds the ticked scopes with the given type (Default or Optional). */
+    void addTickedAs(String type) {
+        chooseFromMenu(By.cssSelector("[role='dialog'] [data-testid='add-dropdown']"), type);
         browser.await("the add dialog to close",
                 ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[role='dialog']")));
     }
@@ -127,13 +131,12 @@ final class AdminConsole {
 
     /** Closes the alerts still shown, so that the next screenshot shows only what the next step brings. */
     void dismissAlerts() {
-        for (WebElement close : browser.all(By.cssSelector("[data-testid='global-alerts'] button[aria-label^='Close']"))) {
-            try {
-                close.click();
-            } catch (RuntimeException alreadyGone) {
-                // The alert timed out by itself in the meantime.
-            }
-        }
+        By close = By.cssSelector("[data-testid='global-alerts'] button[aria-label^='Close']");
+        // One at a time: closing one re-renders the stack, and the buttons found before are gone.
+        browser.await("the alerts to close", driver -> {
+            driver.findElements(close).stream().findFirst().ifPresent(WebElement::click);
+            return driver.findElements(close).isEmpty();
+        });
     }
 
     private void search(String placeholder, String text) {

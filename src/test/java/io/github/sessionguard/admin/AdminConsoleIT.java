@@ -89,18 +89,20 @@ class AdminConsoleIT {
         console.openClientScopesTab(CLIENT);
         browser.screenshot("01-client-scopes-tab");
 
-        console.addDefaultClientScope(TIER_SCOPE);
+        console.tickInAddClientScopeDialog(TIER_SCOPE);
+        browser.screenshot("02-add-client-scope-dialog");
+        console.addTickedAs("Default");
         console.alertContaining("Scope mapping updated");
         console.searchClientScope(TIER_SCOPE);
         String row = console.clientScopeRow(TIER_SCOPE).getText();
         assertThat(row).contains(TIER_SCOPE).contains("Default").contains(scopeDescription(TIER_SCOPE));
-        browser.screenshot("02-tier-added");
+        browser.screenshot("03-tier-added");
         assertThat(tierOf(CLIENT)).as("tier after adding " + TIER_SCOPE).isEqualTo("medium");
 
         console.removeClientScope(TIER_SCOPE);
         console.alertContaining("Scope mapping successfully removed");
         browser.await(TIER_SCOPE + " to leave the client's list", driver -> !console.hasClientScopeRow(TIER_SCOPE));
-        browser.screenshot("03-tier-removed");
+        browser.screenshot("04-tier-removed");
         assertThat(tierOf(CLIENT)).as("tier after removing " + TIER_SCOPE).isNull();
     }
 
@@ -111,11 +113,11 @@ class AdminConsoleIT {
         console.dismissAlerts();
         console.openExecutor(TIER_SCOPE, "session-tier");
         console.setExecutorField("idle-timeout", "-5");
-        browser.screenshot("04-executor-override");
+        browser.screenshot("05-executor-override");
 
         console.saveExecutor();
         String alert = console.errorAlert();
-        browser.screenshot("05-bad-override-error");
+        browser.screenshot("06-bad-override-error");
 
         assertThat(alert).contains("Executor not updated").contains("'idle-timeout'").contains("positive");
         assertThat(admin.getJson(profilesPath())).as("client profiles after the refused save")
