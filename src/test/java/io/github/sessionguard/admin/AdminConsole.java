@@ -104,6 +104,11 @@ final class AdminConsole {
         browser.type(By.cssSelector("[data-testid='" + key + "']"), value);
     }
 
+    /** Brings the field back into view (saving scrolls to the Save button), so a screenshot shows value and alert. */
+    void revealExecutorField(String key) {
+        browser.reveal(By.cssSelector("[data-testid='" + key + "']"));
+    }
+
     void saveExecutor() {
         browser.click(By.cssSelector("[data-testid='addExecutor-saveBtn']"));
     }

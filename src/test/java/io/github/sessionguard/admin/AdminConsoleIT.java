@@ -117,6 +117,7 @@ class AdminConsoleIT {
 
         console.saveExecutor();
         String alert = console.errorAlert();
+        console.revealExecutorField("idle-timeout");
         browser.screenshot("06-bad-override-error");
 
         assertThat(alert).contains("Executor not updated").contains("'idle-timeout'").contains("positive");

@@ -122,6 +122,11 @@ public final class Browser implements AutoCloseable {
         input.sendKeys(text);
     }
 
+    /** Scrolls the element into the middle of the view, for a screenshot that shows it. */
+    public void reveal(By locator) {
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", visible(locator));
+    }
+
     public <T> T await(String what, Function<WebDriver, T> condition) {
         return await(what, WAIT, condition);
     }
