@@ -34,11 +34,13 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriverService service;
     private final ChromeDriver driver;
     private final Path screenshots;
+    private final Path profile;
 
-    private Browser(ChromeDriverService service, ChromeDriver driver, Path screenshots) {
+    private Browser(ChromeDriverService service, ChromeDriver driver, Path screenshots, Path profile) {
         this.service = service;
         this.driver = driver;
         this.screenshots = screenshots;
+        this.profile = profile;
     }
 
     /** Finds (or installs) Chromium, then starts it headless; screenshots go to {@code target/screenshots}. */
@@ -79,9 +81,10 @@ public final class Browser implements AutoCloseable {
                 .withLogFile(target.resolve("chromedriver.log").toFile())
                 .build();
         try {
-            return new Browser(service, new ChromeDriver(service, options), screenshots);
+            return new Browser(service, new ChromeDriver(service, options), screenshots, profile);
         } catch (RuntimeException e) {
             service.stop();
+            deleteProfile(profile);
             throw new IllegalStateException("Chromium (" + chromium.browser() + ") did not start under "
                     + chromium.driver() + "; see " + target.resolve("chromedriver.log"), e);
         }
@@ -168,6 +171,16 @@ public final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             service.stop();
+            deleteProfile(profile);
+        }
+    }
+
+    /** Best effort: a profile left behind only takes room under target/, so it never hides the test's outcome. */
+    private static void deleteProfile(Path profile) {
+        try {
+            DistributionKeycloakServer.deleteRecursively(profile);
+        } catch (UncheckedIOException e) {
+            System.err.println("Could not delete Chromium's profile " + profile + ": " + e.getMessage());
         }
     }
 }
