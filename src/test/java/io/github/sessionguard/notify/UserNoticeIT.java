@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.FreePorts;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
@@ -67,7 +68,7 @@ class UserNoticeIT {
         receiver = new LogoutReceiver(server, REALM);
         RealmFixture realm = new RealmFixture(REALM).set("displayName", REALM_DISPLAY_NAME)
                 .set("smtpServer", mail.realmSettings());
-        for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete")) {
+        for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete", "dawn")) {
             realm.user(user, password(user));
         }
         realm.json().withArray("users").forEach(user -> {
@@ -237,6 +238,26 @@ class UserNoticeIT {
             } finally {
                 setSmtp(mail.realmSettings());
             }
+        }
+    }
+
+    /**
+     * An SMTP server that is down (nothing listens on its port): an administrator's password reset still answers 204,
+     * ends the session, and its relying party gets its logout token.
+     */
+    @Test
+    void anSmtpServerThatIsDownFailsNeitherTheResetNorItsLogoutToken() {
+        SsoSession sso = SsoSession.loginAs("dawn", password("dawn"), highApp);
+        setSmtp(Map.of("host", "127.0.0.1", "port", String.valueOf(FreePorts.next()),
+                "from", "session-guard@example.org"));
+        try {
+            HttpResult reset = admin.put(userPath("dawn") + "/reset-password", Json.object()
+                    .put("type", "password").put("value", "dawn-new-password").put("temporary", false));
+            assertThat(reset.status()).as(reset.toString()).isEqualTo(204);
+
+            assertSessionEndedAndToldTo(sso, HIGH_APP);
+        } finally {
+            setSmtp(mail.realmSettings());
         }
     }
 
