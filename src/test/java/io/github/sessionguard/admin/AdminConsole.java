@@ -35,6 +35,13 @@ final class AdminConsole {
         browser.visible(By.cssSelector("[data-testid='nav-item-clients']"));
     }
 
+    /** The console loaded anew in the realm, so that a test starts from no dialog or menu an earlier one left open. */
+    void startOver(String realm) {
+        browser.open(consoleUrl);
+        browser.visible(By.cssSelector("[data-testid='nav-item-clients']"));
+        chooseRealm(realm);
+    }
+
     /** Manage realms → the realm: the console's realm selector, which every page after it works in. */
     void chooseRealm(String realm) {
         browser.click(By.cssSelector("[data-testid='nav-item-realms']"));
@@ -132,16 +139,6 @@ final class AdminConsole {
     /** The first error alert (PatternFly's danger variant, which the console uses for failed saves). */
     String errorAlert() {
         return browser.visible(By.cssSelector("[data-testid='global-alerts'] .pf-m-danger")).getText();
-    }
-
-    /** Closes the alerts still shown, so that the next screenshot shows only what the next step brings. */
-    void dismissAlerts() {
-        By close = By.cssSelector("[data-testid='global-alerts'] button[aria-label^='Close']");
-        // One at a time: closing one re-renders the stack, and the buttons found before are gone.
-        browser.await("the alerts to close", driver -> {
-            driver.findElements(close).stream().findFirst().ifPresent(WebElement::click);
-            return driver.findElements(close).isEmpty();
-        });
     }
 
     private void search(String placeholder, String text) {

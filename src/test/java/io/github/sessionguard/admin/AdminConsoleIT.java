@@ -82,6 +82,7 @@ class AdminConsoleIT {
     @Order(1)
     void aClientJoinsAndLeavesATierOnItsClientScopesTab() {
         assertThat(tierOf(CLIENT)).as("tier before").isNull();
+        console.startOver(REALM);
         console.openClientScopesTab(CLIENT);
         browser.screenshot("01-client-scopes-tab");
 
@@ -106,7 +107,7 @@ class AdminConsoleIT {
     @Order(2)
     void aBadOverrideIsRefusedWithAnAlertNamingTheKey() {
         JsonNode profilesBefore = admin.getJson(profilesPath());
-        console.dismissAlerts();
+        console.startOver(REALM);
         console.openExecutor(TIER_SCOPE, "session-tier");
         console.setExecutorField("idle-timeout", "-5");
         browser.screenshot("05-executor-override");
@@ -121,12 +122,6 @@ class AdminConsoleIT {
                 .isEqualTo(profilesBefore);
     }
 
-    /**
-     * The tier building blocks of the realm: a client scope, a client profile and a client policy per tier, the
-     * policy selecting the clients that have the scope as a Default scope (Keycloak's own {@code client-scopes}
-     * condition). Built here over the plain admin API until {@code POST .../session-guard/tiers} lands; that one
-     * call replaces this method.
-     */
     /** The tiers' scopes, profiles and policies, as an administrator gets them: Session Guard's set-up call. */
     private void installTiers() {
         HttpResult setUp = admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -110,11 +111,22 @@ public final class Browser implements AutoCloseable {
 
     /** As {@link #click(By)}, waiting at most the given time: for menus that may have closed again. */
     public WebElement click(By locator, Duration timeout) {
-        WebElement element = await("clickable " + locator, timeout, ExpectedConditions.elementToBeClickable(locator));
-        // Into the middle of the view first: PatternFly's tab bars and sticky headers overlay elements near edges.
-        driver.executeScript("arguments[0].scrollIntoView({block: 'center', inline: 'center'});", element);
-        element.click();
-        return element;
+        return await("a click on " + locator, timeout, ignored -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(driver);
+            if (element == null) {
+                return null;
+            }
+            // Into the middle of the view first: PatternFly's tab bars and sticky headers overlay elements near edges.
+            driver.executeScript("arguments[0].scrollIntoView({block: 'center', inline: 'center'});", element);
+            try {
+                element.click();
+                return element;
+            } catch (ElementClickInterceptedException coveredForAMoment) {
+                // A toast sliding in or a dialog fading out; a click that was intercepted did not happen, so it is
+                // tried again. (A stale element, React having re-rendered it, is tried again by the wait itself.)
+                return null;
+            }
+        });
     }
 
     /** Clears the input (React keeps its own state, so by keystrokes rather than by value) and types the text. */
