@@ -31,17 +31,10 @@ public final class TierScope {
     /** At most 255 characters, the width of Keycloak's description column. */
     static String description(Tier tier, String realmName) {
         TierPolicy preset = tier.preset();
-        String description = "Session Guard tier " + tier.id() + ": " + readable(preset.idleTimeout()) + " idle, "
-                + readable(preset.maxLifespan()) + " max, access tokens " + readable(preset.accessTokenLifespan())
+        String description = "Session Guard tier " + tier.id() + ": " + TierPresets.readable(preset.idleTimeout()) + " idle, "
+                + TierPresets.readable(preset.maxLifespan()) + " max, access tokens " + TierPresets.readable(preset.accessTokenLifespan())
                 + ". Replaces the token lifespans under Advanced. In force: GET /admin/realms/" + realmName
                 + "/session-guard/clients/{clientId}";
         return description.length() <= 255 ? description : description.substring(0, 255);
-    }
-
-    /** "15 min" out of "900 s (15 min)": the scope list has little room. */
-    private static String readable(long seconds) {
-        String described = TierPresets.seconds(seconds);
-        int open = described.indexOf('(');
-        return open < 0 ? described : described.substring(open + 1, described.length() - 1);
     }
 }

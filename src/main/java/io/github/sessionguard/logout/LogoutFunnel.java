@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.AuthenticatedClientSessionModel;
@@ -98,7 +99,7 @@ public final class LogoutFunnel {
             new ParticipantStore(session).forgetSession(userSession.getId(), userSession.isOffline());
         }
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), null, reason);
-        noticeUser(realm, userSession, reason, cause != null ? List.of(cause)
+        noticeUser(realm, userSession, reason, () -> cause != null ? List.of(cause)
                 : clientSessions.stream().map(AuthenticatedClientSessionModel::getClient).distinct().toList());
     }
 
@@ -120,7 +121,7 @@ public final class LogoutFunnel {
         ClientModel client = clientSession.getClient();
         clientSession.detachFromUserSession();
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), clientId, reason);
-        noticeUser(realm, userSession, reason, List.of(client));
+        noticeUser(realm, userSession, reason, () -> List.of(client));
     }
 
     /**
@@ -174,12 +175,13 @@ public final class LogoutFunnel {
         };
     }
 
+    /** The applications are listed only for a death the user is told of: a realm sign-out ends thousands at once. */
     private void noticeUser(RealmModel realm, UserSessionModel userSession, EndReason reason,
-            Collection<ClientModel> applications) {
+            Supplier<Collection<ClientModel>> applications) {
         NoticeReason notice = noticeReason(reason);
         UserNoticeProvider notices = notice == null ? null : session.getProvider(UserNoticeProvider.class);
         if (notices != null) {
-            notices.sessionsEnded(realm, userSession.getUser(), notice, applications);
+            notices.sessionsEnded(realm, userSession.getUser(), notice, applications.get());
         }
     }
 

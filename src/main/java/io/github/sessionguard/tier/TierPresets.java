@@ -26,16 +26,22 @@ public final class TierPresets {
         return value instanceof Long seconds ? seconds(seconds) : String.valueOf(value);
     }
 
-    /** Whole seconds, with the largest unit they make when that is shorter to read. */
+    /** Whole seconds, with the largest unit they make when that is shorter to read: {@code 900 s (15 min)}. */
     public static String seconds(long seconds) {
+        String readable = readable(seconds);
+        return readable.equals(seconds + " s") ? readable : seconds + " s (" + readable + ")";
+    }
+
+    /** The largest whole unit: {@code 15 min}, {@code 12 h}, {@code 1 day}; else seconds. */
+    public static String readable(long seconds) {
         if (seconds >= 86_400 && seconds % 86_400 == 0) {
-            return seconds + " s (" + seconds / 86_400 + (seconds == 86_400 ? " day)" : " days)");
+            return seconds / 86_400 + (seconds == 86_400 ? " day" : " days");
         }
         if (seconds >= 3_600 && seconds % 3_600 == 0) {
-            return seconds + " s (" + seconds / 3_600 + " h)";
+            return seconds / 3_600 + " h";
         }
         if (seconds >= 60 && seconds % 60 == 0) {
-            return seconds + " s (" + seconds / 60 + " min)";
+            return seconds / 60 + " min";
         }
         return seconds + " s";
     }
