@@ -6,6 +6,7 @@ import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.BrowserSession;
 import io.github.sessionguard.testing.Deadline;
@@ -19,6 +20,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testprovider.AdminCommitFaultFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -161,15 +163,61 @@ class SessionDeathPathsIT {
         assertSessionGone(sso);
     }
 
+    /**
+     * The sessions end with the admin's change or not at all: an admin request whose transaction fails at its commit
+     * changed no password, so it signs no one out and queues no logout token.
+     */
+    @Test
+    void anAdminPasswordResetThatRollsBackEndsNoSession() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+
+        HttpResult failed = admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", "never-stored").put("temporary", false),
+                Map.of(AdminCommitFaultFactory.FAIL_COMMIT_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
+        assertThat(mobile.refresh(sso.refreshToken("mobile")).status()).isEqualTo(200);
+        // The password is still the old one: a new browser login with it succeeds.
+        SsoSession.loginTo(web);
+        // Control: the same reset that commits ends the session, and each relying party hears of it once only.
+        assertThat(admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", PASSWORD).put("temporary", false)).status()).isEqualTo(204);
+        assertEachToldOnce(sso, "mobile", "web");
+        assertSessionGone(sso);
+    }
+
     @Test
     void adminDisablesTheUser() {
         SsoSession sso = SsoSession.loginTo(mobile, web);
         JsonNode user = admin.getJson(realmPath("/users/" + sso.userId()));
         try {
             assertThat(admin.put(realmPath("/users/" + sso.userId()),
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) user.deepCopy()).put("enabled", false)).status())
+                    ((ObjectNode) user.deepCopy()).put("enabled", false)).status())
                     .isEqualTo(204);
 
+            assertEachToldOnce(sso, "mobile", "web");
+        } finally {
+            admin.put(realmPath("/users/" + sso.userId()), user);
+        }
+    }
+
+    @Test
+    void anAdminDisableThatRollsBackEndsNoSession() {
+        SsoSession sso = SsoSession.loginTo(mobile, web);
+        JsonNode user = admin.getJson(realmPath("/users/" + sso.userId()));
+        ObjectNode disabled = ((ObjectNode) user.deepCopy()).put("enabled", false);
+
+        HttpResult failed = admin.put(realmPath("/users/" + sso.userId()), disabled,
+                Map.of(AdminCommitFaultFactory.FAIL_COMMIT_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+        assertThat(admin.getJson(realmPath("/users/" + sso.userId())).get("enabled").asBoolean()).isTrue();
+        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
+        assertThat(mobile.refresh(sso.refreshToken("mobile")).status()).isEqualTo(200);
+        try {
+            // Control: the same update that commits ends the session, and each relying party hears of it once.
+            assertThat(admin.put(realmPath("/users/" + sso.userId()), disabled).status()).isEqualTo(204);
             assertEachToldOnce(sso, "mobile", "web");
         } finally {
             admin.put(realmPath("/users/" + sso.userId()), user);

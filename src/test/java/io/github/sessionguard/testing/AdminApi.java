@@ -61,6 +61,11 @@ public final class AdminApi {
         return http.putJson(url(path), body, token());
     }
 
+    /** A PUT with extra request headers (the test providers' switches). */
+    public HttpResult put(String path, Object body, Map<String, String> headers) {
+        return http.putJsonWithHeaders(url(path), body, token(), headers);
+    }
+
     public HttpResult delete(String path) {
         return http.delete(url(path), token());
     }

@@ -73,8 +73,13 @@ public final class Http {
     }
 
     public HttpResult putJson(String url, Object body, String bearer) {
-        return send(request(url, bearer).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+        return putJsonWithHeaders(url, body, bearer, Map.of());
+    }
+
+    public HttpResult putJsonWithHeaders(String url, Object body, String bearer, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(url, bearer).header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        return send(builder.PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
     }
 
     public HttpResult delete(String url, String bearer) {

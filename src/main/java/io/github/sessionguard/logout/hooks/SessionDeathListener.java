@@ -19,13 +19,11 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Catches the admin actions after which Keycloak keeps a user's sessions, or drops them unannounced, and hands them to
- * the funnel: a password reset and disabling a user end the sessions whose tier asks for it (in a transaction of
- * their own); "sign out all sessions" tells exactly the sessions the admin request removed, in that request's
- * transaction.
+ * the funnel, in the admin request's transaction: a password reset and disabling a user end the sessions whose tier
+ * asks for it; "sign out all sessions" tells exactly the sessions the admin request removed.
  */
 final class SessionDeathListener implements EventListenerProvider {
 
@@ -69,16 +67,18 @@ final class SessionDeathListener implements EventListenerProvider {
         return user != null && !user.isEnabled();
     }
 
+    /**
+     * In the admin request's own transaction: the sessions end, and their relying parties and the user are told,
+     * with the admin's change or not at all. An admin request that fails at its commit reset no password and
+     * disabled no one, so it must sign no one out.
+     */
     private void endSessionsOfUser(AdminEvent event, String userId, EndReason reason) {
-        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), own -> {
-            RealmModel realm = own.realms().getRealm(event.getRealmId());
-            UserModel user = realm == null ? null : own.users().getUserById(realm, userId);
-            if (user != null) {
-                own.getContext().setRealm(realm);
-                SessionTerminator.endSessionsOf(own, realm, user, userSession -> tierAsksToEnd(own, realm,
-                        userSession), reason);
-            }
-        });
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            SessionTerminator.endSessionsOf(session, realm, user,
+                    userSession -> tierAsksToEnd(session, realm, userSession), reason);
+        }
     }
 
     /**
