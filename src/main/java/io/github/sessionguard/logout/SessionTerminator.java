@@ -34,16 +34,6 @@ public final class SessionTerminator {
      * left alone.
      */
     public void end(String userSessionId, boolean offline, EndReason reason) {
-        end(userSessionId, offline, reason, null);
-    }
-
-    /**
-     * Ends the (online or offline) user session because of a request of one of its clients (a replay): the funnel
-     * learns which, for the user's notice.
-     *
-     * @param causeClientUuid the client whose request ended the session; null if none
-     */
-    public void end(String userSessionId, boolean offline, EndReason reason, String causeClientUuid) {
         inOwnTransaction((ending, realm) -> {
             UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
             if (userSession == null) {
@@ -51,8 +41,25 @@ public final class SessionTerminator {
                         realm.getName(), reason.detail());
                 return;
             }
-            endInThisTransaction(ending, realm, userSession, reason,
-                    causeClientUuid == null ? null : realm.getClientById(causeClientUuid));
+            endInThisTransaction(ending, realm, userSession, reason, null);
+        });
+    }
+
+    /**
+     * Ends the online session and its offline twin, which share the id, in one transaction, so that a relying party of
+     * both is told once: a replay of either's token means a thief may hold the other's too.
+     *
+     * @param causeClientUuid the client whose request ended the sessions
+     */
+    public void endWithTwin(String userSessionId, EndReason reason, String causeClientUuid) {
+        inOwnTransaction((ending, realm) -> {
+            ClientModel cause = realm.getClientById(causeClientUuid);
+            for (boolean offline : new boolean[] {false, true}) {
+                UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
+                if (userSession != null) {
+                    endInThisTransaction(ending, realm, userSession, reason, cause);
+                }
+            }
         });
     }
 

@@ -101,8 +101,8 @@ public final class RefreshTokenRotation {
 
         recordReplayEvent(presented, family, clientSession);
         if (endSession) {
-            new SessionTerminator(session).end(userSession.getId(), userSession.isOffline(),
-                    EndReason.REFRESH_TOKEN_REUSED, clientSession.getClient().getId());
+            new SessionTerminator(session).endWithTwin(userSession.getId(), EndReason.REFRESH_TOKEN_REUSED,
+                    clientSession.getClient().getId());
         } else {
             detachClient(userSession, clientSession);
         }

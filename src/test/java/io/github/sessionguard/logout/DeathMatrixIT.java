@@ -51,8 +51,8 @@ class DeathMatrixIT {
     /** Login, then Keycloak's expiry of what was left, one scan interval (15 s), delivery: then nothing more comes. */
     private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(SSO_MAX + 15 + 20);
     private static final String[] USERS = {"rp-logout", "session-delete", "user-signout", "password-reset",
-            "disable", "delete", "realm-signout", "replay", "replay-detach", "revocation", "tier-idle", "tier-max",
-            "expiry"};
+            "disable", "delete", "realm-signout", "replay", "replay-detach", "replay-offline", "replay-low", "revocation",
+            "tier-idle", "tier-max", "expiry"};
 
     private KeycloakServer server;
     private AdminApi admin;
@@ -160,6 +160,47 @@ class DeathMatrixIT {
     }
 
     /**
+     * A replayed offline token ends the offline session and its online twin at once: every relying party of either is
+     * told once, for the replay, and none hears of the online session later as an expiry.
+     */
+    @Test
+    void replayOfAnOfflineTokenEndsBothTwins() {
+        Matrix m = login("replay-offline");
+        m.sso.alsoLogIn(client("offline-high"), "openid offline_access");
+        String first = m.sso.refreshToken("offline-high");
+        assertThat(client("offline-high").refresh(first).status()).isEqualTo(200);
+
+        assertThat(client("offline-high").refresh(first).status()).isEqualTo(400);
+
+        m.assertTold(Map.of("conf", "refresh_token_reused", "pub", "refresh_token_reused", "offline",
+                "refresh_token_reused", "offline-high", "refresh_token_reused"));
+        assertThat(admin.getJson(realmPath("/users/" + m.sso.userId() + "/offline-sessions/"
+                + shared.clientUuid("offline-high")))).isEmpty();
+    }
+
+    /**
+     * In tier low a replay of the online token ends the session, and with it the offline twin: the thief may hold the
+     * offline token too. Its relying parties are told once.
+     */
+    @Test
+    void replayInTierLowEndsTheOfflineTwin() {
+        Matrix m = login("replay-low");
+        m.sso.alsoLogIn(client("low-app"), "openid offline_access");
+        OidcClient lowApp = client("low-app");
+        String first = m.sso.refreshToken("low-app");
+        String second = lowApp.refresh(first).json().get("refresh_token").asText();
+        // The first token's replacement is used too, so that low's grace period can't take the replay for a retry.
+        assertThat(lowApp.refresh(second).status()).isEqualTo(200);
+
+        assertThat(lowApp.refresh(first).status()).isEqualTo(400);
+
+        m.assertTold(Map.of("conf", "refresh_token_reused", "pub", "refresh_token_reused", "offline",
+                "refresh_token_reused", "low-app", "refresh_token_reused"));
+        assertThat(admin.getJson(realmPath("/users/" + m.sso.userId() + "/offline-sessions/"
+                + shared.clientUuid("offline")))).isEmpty();
+    }
+
+    /**
      * Problem 9: with {@code revoke-session-on-reuse} false only the replaying client's part ends; it is told at
      * once, with a {@code LOGOUT} event, and not again later. The rest of the session lives until Keycloak expires it.
      */
@@ -259,20 +300,26 @@ class DeathMatrixIT {
             withBackchannelLogout(realm.publicClient("replayer"), receiver);
             withBackchannelLogout(realm.publicClient("idle-app"), receiver);
             withBackchannelLogout(realm.publicClient("max-app"), receiver);
+            withBackchannelLogout(realm.publicClient("offline-high"), receiver);
+            withBackchannelLogout(realm.publicClient("low-app"), receiver);
             realm.tierProfile("high", Map.of("tier", "high"))
                     .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
                     .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
                     .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
                             "access-token-lifespan", 10))
+                    .tierProfile("high-offline", Map.of("tier", "high", "offline-access", true))
+                    .tierProfile("low", Map.of("tier", "low"))
                     .policyForClients("high-policy", "high", "pub", "no-url")
                     .policyForClients("replay-policy", "replay-detaches", "replayer")
+                    .policyForClients("offline-policy", "high-offline", "offline-high")
+                    .policyForClients("low-policy", "low", "low-app")
                     .policyForClients("idle-policy", "short-idle", "idle-app")
                     .policyForClients("max-policy", "short-max", "max-app");
             realm.create(admin);
             for (String id : List.of("conf", "no-url", "front", "offline", "service")) {
                 clients.put(id, new OidcClient(server, name, id, id + "-secret"));
             }
-            for (String id : List.of("pub", "replayer", "idle-app", "max-app")) {
+            for (String id : List.of("pub", "replayer", "idle-app", "max-app", "offline-high", "low-app")) {
                 clients.put(id, OidcClient.publicClient(server, name, id));
             }
         }
@@ -283,6 +330,10 @@ class DeathMatrixIT {
 
         String path(String path) {
             return "/admin/realms/" + name + path;
+        }
+
+        String clientUuid(String clientId) {
+            return admin.getJson(path("/clients?clientId=" + clientId)).get(0).get("id").asText();
         }
 
         /** One user's session with every kind of client, plus a client-credentials token of the service account. */
