@@ -17,6 +17,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TierScopes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -179,8 +180,8 @@ class DeathMatrixIT {
     }
 
     /**
-     * In tier low a replay of the online token ends the session, and with it the offline twin: the thief may hold the
-     * offline token too. Its relying parties are told once.
+     * In tier low (given by the tier scope) a replay of the online token ends the session, and with it the offline
+     * twin: the thief may hold the offline token too. Its relying parties are told once.
      */
     @Test
     void replayInTierLowEndsTheOfflineTwin() {
@@ -308,14 +309,14 @@ class DeathMatrixIT {
                     .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
                             "access-token-lifespan", 10))
                     .tierProfile("high-offline", Map.of("tier", "high", "offline-access", true))
-                    .tierProfile("low", Map.of("tier", "low"))
                     .policyForClients("high-policy", "high", "pub", "no-url")
                     .policyForClients("replay-policy", "replay-detaches", "replayer")
                     .policyForClients("offline-policy", "high-offline", "offline-high")
-                    .policyForClients("low-policy", "low", "low-app")
                     .policyForClients("idle-policy", "short-idle", "idle-app")
                     .policyForClients("max-policy", "short-max", "max-app");
             realm.create(admin);
+            // The README's recommended way, beside the client-id policies above.
+            new TierScopes(admin, name).setUp().addDefault("low-app", "low");
             for (String id : List.of("conf", "no-url", "front", "offline", "service")) {
                 clients.put(id, new OidcClient(server, name, id, id + "-secret"));
             }
@@ -333,7 +334,7 @@ class DeathMatrixIT {
         }
 
         String clientUuid(String clientId) {
-            return admin.getJson(path("/clients?clientId=" + clientId)).get(0).get("id").asText();
+            return new TierScopes(admin, name).clientUuid(clientId);
         }
 
         /** One user's session with every kind of client, plus a client-credentials token of the service account. */
