@@ -1,6 +1,7 @@
 package io.github.sessionguard.logout;
 
 import io.github.sessionguard.logout.participants.SessionLookup;
+import io.github.sessionguard.tier.RequestTier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -111,6 +112,7 @@ public final class SessionTerminator {
             if (ending.getContext().getConnection() == null && connection != null) {
                 ending.getContext().setConnection(connection);
             }
+            RequestTier.carry(session, ending);
             work.run(ending, ending.getContext().getRealm());
         });
     }

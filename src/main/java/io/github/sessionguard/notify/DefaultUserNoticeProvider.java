@@ -1,6 +1,6 @@
 package io.github.sessionguard.notify;
 
-import io.github.sessionguard.tier.ClientTierResolver;
+import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import jakarta.enterprise.context.ContextNotActiveException;
 import java.net.URI;
@@ -68,10 +68,9 @@ final class DefaultUserNoticeProvider implements UserNoticeProvider {
             }
             pending.put(key, notice);
         }
-        ClientTierResolver tiers = new ClientTierResolver(session);
         for (ClientModel client : applications) {
             notice.applications.add(ApplicationName.of(client.getName(), client.getClientId()));
-            notice.asked |= tiers.resolve(realm, client).policy().map(TierPolicy::notifyUser).orElse(false);
+            notice.asked |= RequestTier.ofDeath(session, client).map(TierPolicy::notifyUser).orElse(false);
         }
     }
 

@@ -42,6 +42,32 @@ public final class RequestTier {
     }
 
     /**
+     * The tier a death of the client's session is judged by (whether to end it, whether to tell the user): this
+     * request's, where the client itself made the request that ends it (a replay, a revocation); otherwise, with no
+     * request of the client's to go by, the tier its refresh tokens are held to.
+     */
+    public static Optional<TierPolicy> ofDeath(KeycloakSession session, ClientModel client) {
+        ClientModel requesting = session.getContext().getClient();
+        if (requesting != null && requesting.getId().equals(client.getId())) {
+            return policy(session, client);
+        }
+        return new ClientTierResolver(session).resolve(client.getRealm(), client).policy();
+    }
+
+    /**
+     * Hands this request's tiers to a session that does part of the request's work in a transaction of its own (a
+     * replay's death), so that it judges by the tier the request had, and by the executors Keycloak ran for it.
+     */
+    public static void carry(KeycloakSession from, KeycloakSession to) {
+        for (String name : List.of(RESOLVED, OBSERVED)) {
+            Map<?, ?> map = from.getAttribute(name, Map.class);
+            if (map != null) {
+                to.setAttribute(name, map);
+            }
+        }
+    }
+
+    /**
      * Remembers that Keycloak ran this executor for {@code client} in this request, so that its tier counts even when
      * the resolver could not decide its policy's conditions outside the live event.
      */

@@ -48,6 +48,8 @@ class UserNoticeIT {
     private static final String SECOND_APP = "second-app";
     private static final String LOW_APP = "low-app";
     private static final String DETACH_APP = "detach-app";
+    private static final String PAYMENTS_APP = "payments-app";
+    private static final String PAYMENTS_SCOPE = "openid payments";
     private static final String CONTROL_USER = "carl";
     private static final String REPLAYER_AGENT = "NoticeTest-Replayer/1.0 (stolen token)";
     private static final Duration MAIL = Duration.ofSeconds(60);
@@ -60,6 +62,7 @@ class UserNoticeIT {
     private OidcClient secondApp;
     private OidcClient lowApp;
     private OidcClient detachApp;
+    private OidcClient paymentsApp;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
@@ -68,7 +71,8 @@ class UserNoticeIT {
         receiver = new LogoutReceiver(server, REALM);
         RealmFixture realm = new RealmFixture(REALM).set("displayName", REALM_DISPLAY_NAME)
                 .set("smtpServer", mail.realmSettings());
-        for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete", "dawn")) {
+        for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete", "dawn",
+                "pia")) {
             realm.user(user, password(user));
         }
         realm.json().withArray("users").forEach(user -> {
@@ -80,6 +84,7 @@ class UserNoticeIT {
         withBackchannelLogout(realm.publicClient(SECOND_APP), receiver);
         withBackchannelLogout(realm.publicClient(LOW_APP), receiver).put("name", "Notice Bank Rewards");
         withBackchannelLogout(realm.publicClient(DETACH_APP), receiver);
+        withBackchannelLogout(realm.publicClient(PAYMENTS_APP), receiver);
         realm.tierProfile("high", Map.of("tier", "high"))
                 .tierProfile("low", Map.of("tier", "low"))
                 .tierProfile("high-detach", Map.of("tier", "high", "revoke-session-on-reuse", false))
@@ -87,10 +92,12 @@ class UserNoticeIT {
                 .policyForClients("low-policy", "low", LOW_APP)
                 .policyForClients("detach-policy", "high-detach", DETACH_APP);
         realm.create(admin);
+        inTierHighWhenAskingFor(PAYMENTS_APP, "payments");
         highApp = OidcClient.publicClient(server, REALM, HIGH_APP);
         secondApp = OidcClient.publicClient(server, REALM, SECOND_APP);
         lowApp = OidcClient.publicClient(server, REALM, LOW_APP);
         detachApp = OidcClient.publicClient(server, REALM, DETACH_APP);
+        paymentsApp = OidcClient.publicClient(server, REALM, PAYMENTS_APP);
     }
 
     @AfterAll
@@ -265,6 +272,50 @@ class UserNoticeIT {
      * Refreshes twice, then replays the first token with a User-Agent of the test's own: refused. The token's
      * replacement was used, so no tier's grace period lets it through (low's is 30 s).
      */
+    /**
+     * A notice follows the tier of the request that ended the session: here the app is in tier high only for the
+     * requests that ask for the payments scope, and the replay did.
+     */
+    @Test
+    void aReplayInTheTierItsRequestHadIsMailed() {
+        SsoSession sso = SsoSession.loginAs("pia", password("pia")).alsoLogIn(paymentsApp, PAYMENTS_SCOPE);
+        String first = sso.refreshToken(PAYMENTS_APP);
+        HttpResult rotated = paymentsApp.refresh(first, PAYMENTS_SCOPE);
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        assertThat(paymentsApp.refresh(rotated.json().get("refresh_token").asText(), PAYMENTS_SCOPE).status())
+                .isEqualTo(200);
+
+        HttpResult replayed = paymentsApp.refresh(first, PAYMENTS_SCOPE);
+
+        assertThat(replayed.status()).as(replayed.toString()).isEqualTo(400);
+        assertThat(awaitOneMail("pia").text()).contains(PAYMENTS_APP).contains("used a second time");
+        assertSessionEndedAndToldTo(sso, PAYMENTS_APP);
+    }
+
+    /**
+     * The client gets an optional scope, and a policy with Keycloak's own {@code client-scopes} condition puts it in
+     * tier high for the requests that ask for that scope (Keycloak accepts the condition only once the scope exists).
+     */
+    private void inTierHighWhenAskingFor(String clientId, String scopeName) {
+        HttpResult created = admin.post("/admin/realms/" + REALM + "/client-scopes",
+                Json.object().put("name", scopeName).put("protocol", "openid-connect"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String location = created.header("Location");
+        String clientUuid = admin.getJson("/admin/realms/" + REALM + "/clients?clientId=" + clientId).get(0)
+                .get("id").asText();
+        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + clientUuid + "/optional-client-scopes/"
+                + location.substring(location.lastIndexOf('/') + 1), Json.object());
+        assertThat(added.status()).as(added.toString()).isEqualTo(204);
+        ObjectNode policies = (ObjectNode) admin.getJson("/admin/realms/" + REALM + "/client-policies/policies");
+        ObjectNode policy = policies.withArray("policies").addObject().put("name", scopeName + "-policy")
+                .put("enabled", true);
+        policy.putArray("conditions").addObject().put("condition", "client-scopes").set("configuration",
+                Json.object().put("type", "Optional").set("scopes", Json.array().add(scopeName)));
+        policy.putArray("profiles").add("high");
+        HttpResult updated = admin.put("/admin/realms/" + REALM + "/client-policies/policies", policies);
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
+    }
+
     private static void replay(OidcClient client, String refreshToken) {
         HttpResult first = client.refresh(refreshToken);
         assertThat(first.status()).as(first.toString()).isEqualTo(200);

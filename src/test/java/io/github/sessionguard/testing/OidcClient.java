@@ -70,6 +70,15 @@ public final class OidcClient {
         return http.postForm(endpoint("token"), form, null);
     }
 
+    /** A refresh that asks for a scope, as an app does whose tier depends on the scope it requests. */
+    public HttpResult refresh(String refreshToken, String scope) {
+        Map<String, String> form = credentials();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        form.put("scope", scope);
+        return http.postForm(endpoint("token"), form, null);
+    }
+
     /** A refresh with extra request headers (for the test-only provider that delays or fails requests). */
     public HttpResult refresh(String refreshToken, Map<String, String> headers) {
         Map<String, String> form = credentials();

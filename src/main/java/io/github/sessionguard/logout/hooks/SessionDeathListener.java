@@ -5,7 +5,7 @@ import io.github.sessionguard.logout.LogoutFunnel;
 import io.github.sessionguard.logout.SessionTerminator;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
-import io.github.sessionguard.tier.ClientTierResolver;
+import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import java.util.List;
 import org.keycloak.common.Profile;
@@ -77,7 +77,7 @@ final class SessionDeathListener implements EventListenerProvider {
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {
             SessionTerminator.endSessionsOf(session, realm, user,
-                    userSession -> tierAsksToEnd(session, realm, userSession), reason);
+                    userSession -> tierAsksToEnd(session, userSession), reason);
         }
     }
 
@@ -106,12 +106,11 @@ final class SessionDeathListener implements EventListenerProvider {
         } while (page.size() == REALM_SIGN_OUT_BATCH);
     }
 
-    static boolean tierAsksToEnd(KeycloakSession session, RealmModel realm, UserSessionModel userSession) {
-        ClientTierResolver resolver = new ClientTierResolver(session);
+    private static boolean tierAsksToEnd(KeycloakSession session, UserSessionModel userSession) {
         return userSession.getAuthenticatedClientSessions().values().stream()
                 .map(AuthenticatedClientSessionModel::getClient)
                 .distinct()
-                .map(client -> resolver.resolve(realm, client).policy())
+                .map(client -> RequestTier.ofDeath(session, client))
                 .anyMatch(policy -> policy.map(TierPolicy::endSessionsOnCredentialChange).orElse(false));
     }
 
