@@ -124,6 +124,11 @@ class ReauthenticationIT {
         Deadline.awaitEpochSecondPassed(lastUse + IDLE, "the client's idle-timeout to pass");
         keepThePortalAlive(portalTokens);
 
+        BrowserSession.Outcome renewal = browser.authorize(app.authorizationUrl(REDIRECT_URI, "openid",
+                Map.of("prompt", "none")));
+        assertThat(renewal.showedLoginForm()).isFalse();
+        assertThat(renewal.queryParameter("error")).as("a silent renewal is told to log in")
+                .isEqualTo("login_required");
         BrowserSession.Outcome past = browser.authorize(app.authorizationUrl(REDIRECT_URI, "openid", Map.of()));
         assertThat(past.showedLoginForm()).as("past the client's idle-timeout, the login form, although the portal"
                 + " kept the SSO session alive").isTrue();
@@ -131,7 +136,9 @@ class ReauthenticationIT {
         JsonNode again = Jwt.claims(exchanged(app, code).get("id_token").asText());
         assertThat(again.get("auth_time").asLong()).as("a fresh authentication")
                 .isGreaterThan(first.get("auth_time").asLong());
+        assertThat(again.get("sid").asText()).as("in the same SSO session").isEqualTo(first.get("sid").asText());
         silentSso(browser, app, "after the login, the client's idle starts again");
+        keepThePortalAlive(portalTokens);
     }
 
     @ParameterizedTest(name = "{0}")
