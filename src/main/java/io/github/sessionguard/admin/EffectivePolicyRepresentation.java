@@ -28,6 +28,7 @@ public record EffectivePolicyRepresentation(
         Long maxLifespan,
         Long accessTokenLifespan,
         Long reauthMaxAge,
+        Boolean reauthAfterIdle,
         Long reuseGracePeriod,
         Boolean rotateRefreshTokens,
         Boolean revokeSessionOnReuse,
@@ -65,7 +66,7 @@ public record EffectivePolicyRepresentation(
         TierPolicy policy = effective.policy().orElse(null);
         if (source == null || policy == null) {
             return new EffectivePolicyRepresentation(client.getClientId(), null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, grants,
+                    null, null, null, null, null, null, null, null, null, null, null, grants,
                     List.copyOf(warnings));
         }
         if (effective.sources().size() > 1) {
@@ -75,10 +76,11 @@ public record EffectivePolicyRepresentation(
         warnings.addAll(TierWarnings.of(realm, client, policy));
         return new EffectivePolicyRepresentation(client.getClientId(), tierName,
                 source.clientPolicy(), source.clientProfile(), policy.idleTimeout(), policy.maxLifespan(),
-                policy.accessTokenLifespan(), policy.reauthMaxAge(), policy.reuseGracePeriod(),
-                policy.rotateRefreshTokens(), policy.revokeSessionOnReuse(), policy.revocationEndsSession(),
-                policy.offlineAccess(), policy.endSessionsOnCredentialChange(), policy.requirePkce(),
-                policy.refuseLegacyGrants(), policy.requireDpop(), policy.notifyUser(), grants, List.copyOf(warnings));
+                policy.accessTokenLifespan(), policy.reauthMaxAge(), policy.reauthAfterIdle(),
+                policy.reuseGracePeriod(), policy.rotateRefreshTokens(), policy.revokeSessionOnReuse(),
+                policy.revocationEndsSession(), policy.offlineAccess(), policy.endSessionsOnCredentialChange(),
+                policy.requirePkce(), policy.refuseLegacyGrants(), policy.requireDpop(), policy.notifyUser(), grants,
+                List.copyOf(warnings));
     }
 
     private static String describe(List<TierSource> sources) {

@@ -62,6 +62,11 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
         properties.add(duration(TierSetting.REAUTH_MAX_AGE, "Re-authentication max age",
                 "Seconds after which an authorization request shows the login form instead of silent SSO."
                         + " Defaults to the max lifespan."));
+        properties.add(toggle(TierSetting.REAUTH_AFTER_IDLE, "Re-authenticate after idle",
+                "An authorization request (or a device's verification) shows the login form instead of silent SSO"
+                        + " once this client's own last use in the SSO session is older than the idle timeout,"
+                        + " however active the user's other clients are. A client's first use in a session is not"
+                        + " held to it."));
         properties.add(duration(TierSetting.REUSE_GRACE_PERIOD, "Reuse grace period",
                 "Seconds after a rotation in which the previous refresh token may be retried once."));
         properties.add(toggle(TierSetting.ROTATE_REFRESH_TOKENS, "Rotate refresh tokens",

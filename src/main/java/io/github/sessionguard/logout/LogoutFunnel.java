@@ -8,6 +8,7 @@ import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLookup;
 import io.github.sessionguard.notify.NoticeReason;
 import io.github.sessionguard.notify.UserNoticeProvider;
+import io.github.sessionguard.tier.ClientLastUse;
 import java.net.URI;
 import java.util.Collection;
 import java.util.HashSet;
@@ -105,8 +106,8 @@ public final class LogoutFunnel {
 
     /**
      * Entry 2, where Session Guard ends one client's part of a session (a tier deadline, a replay without session
-     * revocation): the client is told, its participation forgotten, its client session detached, and a {@code LOGOUT}
-     * event names the client and the reason.
+     * revocation): the client is told, its participation forgotten, its client session detached (its last use kept,
+     * so that SSO still holds it to its tier's idle), and a {@code LOGOUT} event names the client and the reason.
      */
     public void clientEnded(RealmModel realm, UserSessionModel userSession,
             AuthenticatedClientSessionModel clientSession, EndReason reason) {
@@ -119,6 +120,7 @@ public final class LogoutFunnel {
                     userSession.isOffline());
         }
         ClientModel client = clientSession.getClient();
+        ClientLastUse.keepBeforeEnding(userSession, clientSession);
         clientSession.detachFromUserSession();
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), clientId, reason);
         noticeUser(realm, userSession, reason, () -> List.of(client));

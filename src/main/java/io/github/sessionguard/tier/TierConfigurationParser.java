@@ -66,6 +66,7 @@ public final class TierConfigurationParser {
                 // The preset re-authenticates when the absolute lifetime runs out, so an overridden max-lifespan
                 // carries reauth-max-age with it unless that is overridden too.
                 duration(given, TierSetting.REAUTH_MAX_AGE, maxLifespan),
+                flag(given, TierSetting.REAUTH_AFTER_IDLE, preset.reauthAfterIdle()),
                 duration(given, TierSetting.REUSE_GRACE_PERIOD, preset.reuseGracePeriod()),
                 flag(given, TierSetting.ROTATE_REFRESH_TOKENS, preset.rotateRefreshTokens()),
                 flag(given, TierSetting.REVOKE_SESSION_ON_REUSE, preset.revokeSessionOnReuse()),

@@ -4,6 +4,8 @@ package io.github.sessionguard.tier;
  * The values that govern one client's sessions and how its tokens are obtained: a tier's preset with the
  * administrator's overrides applied. Durations are whole seconds.
  *
+ * @param reauthAfterIdle    SSO hands the session to the client only while the client's own last use in it is
+ *                           within {@code idleTimeout}; past it, the user signs in again
  * @param requirePkce        authorization requests must carry a PKCE S256 challenge
  * @param refuseLegacyGrants implicit and hybrid responses with tokens, and the password grant, are refused
  * @param requireDpop        a public client's tokens must be DPoP-bound (RFC 9449)
@@ -15,6 +17,7 @@ public record TierPolicy(
         long maxLifespan,
         long accessTokenLifespan,
         long reauthMaxAge,
+        boolean reauthAfterIdle,
         long reuseGracePeriod,
         boolean rotateRefreshTokens,
         boolean revokeSessionOnReuse,
@@ -37,6 +40,7 @@ public record TierPolicy(
                 Math.min(maxLifespan, other.maxLifespan),
                 Math.min(accessTokenLifespan, other.accessTokenLifespan),
                 Math.min(reauthMaxAge, other.reauthMaxAge),
+                reauthAfterIdle || other.reauthAfterIdle,
                 Math.min(reuseGracePeriod, other.reuseGracePeriod),
                 rotateRefreshTokens || other.rotateRefreshTokens,
                 revokeSessionOnReuse || other.revokeSessionOnReuse,

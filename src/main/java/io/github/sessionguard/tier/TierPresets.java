@@ -53,6 +53,7 @@ public final class TierPresets {
             case MAX_LIFESPAN -> TierPolicy::maxLifespan;
             case ACCESS_TOKEN_LIFESPAN -> TierPolicy::accessTokenLifespan;
             case REAUTH_MAX_AGE -> TierPolicy::reauthMaxAge;
+            case REAUTH_AFTER_IDLE -> TierPolicy::reauthAfterIdle;
             case REUSE_GRACE_PERIOD -> TierPolicy::reuseGracePeriod;
             case ROTATE_REFRESH_TOKENS -> TierPolicy::rotateRefreshTokens;
             case REVOKE_SESSION_ON_REUSE -> TierPolicy::revokeSessionOnReuse;

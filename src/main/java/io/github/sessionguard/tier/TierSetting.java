@@ -14,6 +14,7 @@ public enum TierSetting {
     MAX_LIFESPAN("max-lifespan", Kind.DURATION),
     ACCESS_TOKEN_LIFESPAN("access-token-lifespan", Kind.DURATION),
     REAUTH_MAX_AGE("reauth-max-age", Kind.DURATION),
+    REAUTH_AFTER_IDLE("reauth-after-idle", Kind.SWITCH),
     REUSE_GRACE_PERIOD("reuse-grace-period", Kind.DURATION),
     ROTATE_REFRESH_TOKENS("rotate-refresh-tokens", Kind.SWITCH),
     REVOKE_SESSION_ON_REUSE("revoke-session-on-reuse", Kind.SWITCH),

@@ -58,13 +58,13 @@ class EffectivePolicyIT {
         assertThat(policy.get("tier").asText()).isEqualTo("high");
         assertThat(policy.get("clientPolicy").asText()).isEqualTo("mobile-policy");
         assertThat(policy.get("clientProfile").asText()).isEqualTo("high-profile");
-        assertPreset(policy, 900, 43_200, 300, 43_200, 0, true, true, true, false, true, true, true, false);
+        assertPreset(policy, 900, 43_200, 300, 43_200, true, 0, true, true, true, false, true, true, true, false);
     }
 
     @Test
     void mediumTierPreset() {
-        assertPreset(effectivePolicy("app-medium"), 1_800, 86_400, 300, 86_400, 10, true, true, true, false, true, true,
-                true, false);
+        assertPreset(effectivePolicy("app-medium"), 1_800, 86_400, 300, 86_400, true, 10, true, true, true, false, true,
+                true, true, false);
     }
 
     @Test
@@ -72,7 +72,8 @@ class EffectivePolicyIT {
         JsonNode policy = effectivePolicy("web-low");
 
         assertThat(policy.get("tier").asText()).isEqualTo("low");
-        assertPreset(policy, 3_600, 2_592_000, 600, 2_592_000, 30, true, true, false, true, true, true, false, false);
+        assertPreset(policy, 3_600, 2_592_000, 600, 2_592_000, false, 30, true, true, false, true, true, true, false,
+                false);
         assertThat(warnings(policy))
                 .anySatisfy(w -> assertThat(w).contains("SSO Session Idle").contains("1200").contains("3600"))
                 .anySatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
@@ -93,6 +94,7 @@ class EffectivePolicyIT {
         assertThat(policy.get("idleTimeout").isNull()).isTrue();
         assertThat(policy.get("clientPolicy").isNull()).isTrue();
         assertThat(policy.get("requirePkce").isNull()).isTrue();
+        assertThat(policy.get("reauthAfterIdle").isNull()).isTrue();
     }
 
     @Test
@@ -185,13 +187,15 @@ class EffectivePolicyIT {
         return warnings;
     }
 
-    private static void assertPreset(JsonNode policy, long idle, long max, long access, long reauth, long grace,
-            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean credentialChange,
-            boolean pkce, boolean legacyRefused, boolean dpop) {
+    private static void assertPreset(JsonNode policy, long idle, long max, long access, long reauth,
+            boolean reauthAfterIdle, long grace, boolean rotate, boolean revokeOnReuse, boolean revocationEnds,
+            boolean offline, boolean credentialChange, boolean pkce, boolean legacyRefused, boolean dpop) {
         assertThat(policy.get("idleTimeout").asLong()).isEqualTo(idle);
         assertThat(policy.get("maxLifespan").asLong()).isEqualTo(max);
         assertThat(policy.get("accessTokenLifespan").asLong()).isEqualTo(access);
         assertThat(policy.get("reauthMaxAge").asLong()).isEqualTo(reauth);
+        assertThat(policy.get("reauthAfterIdle").isBoolean()).as("reauthAfterIdle is shown").isTrue();
+        assertThat(policy.get("reauthAfterIdle").asBoolean()).isEqualTo(reauthAfterIdle);
         assertThat(policy.get("reuseGracePeriod").asLong()).isEqualTo(grace);
         assertThat(policy.get("rotateRefreshTokens").asBoolean()).isEqualTo(rotate);
         assertThat(policy.get("revokeSessionOnReuse").asBoolean()).isEqualTo(revokeOnReuse);

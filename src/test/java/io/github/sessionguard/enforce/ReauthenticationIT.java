@@ -3,6 +3,7 @@ package io.github.sessionguard.enforce;
 import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
 import static io.github.sessionguard.testing.RealmFixture.REDIRECT_URI;
 import static io.github.sessionguard.testing.RealmFixture.USER;
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,19 +16,26 @@ import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Re-authentication past SSO holds on every interactive path, whatever condition selects the client, and under
- * several tiers the strictest reauth-max-age wins. The SSO session comes from a client outside every tier, as it does
- * when a user signed in to a web portal first.
+ * several tiers the strictest reauth-max-age wins. With reauth-after-idle, the tier's idle time is a boundary too: a
+ * client unused for longer than its idle-timeout gets the login form, although another client kept the SSO session
+ * alive. The SSO session comes from a client outside every tier, as it does when a user signed in to a web portal
+ * first; the portal refreshes its tokens while the tiered client idles.
  */
 @KeycloakIntegrationTest
 @Execution(ExecutionMode.CONCURRENT) // each test has its own browser and waits for its own clock
@@ -35,18 +43,34 @@ class ReauthenticationIT {
 
     private static final String REALM = "reauthentication";
     private static final long REAUTH = 4;
+    /** Long enough for a login and a silent SSO request within it under load, short enough to wait out. */
+    private static final long IDLE = 12;
     private static final String SECRET = "secret";
+    private static final String IDLE_TV = "idle-tv";
 
+    private KeycloakServer server;
     private AdminApi admin;
+    private LogoutReceiver receiver;
     private OidcClient portal;
     private OidcClient device;
     private OidcClient twoTiers;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
         this.admin = admin;
+        receiver = new LogoutReceiver(server, REALM);
         RealmFixture realm = new RealmFixture(REALM);
         realm.publicClient("portal");
+        for (String clientId : new String[] {"idle-by-scope", "idle-by-policy", "idle-off-by-scope",
+                "idle-off-by-policy"}) {
+            realm.publicClient(clientId);
+        }
+        // Told by the expiry scan when its idle ends its part of the session, which detaches its client session.
+        withBackchannelLogout(realm.publicClient("told-by-scope"), receiver);
+        withBackchannelLogout(realm.publicClient("told-by-policy"), receiver);
+        realm.confidentialClient(IDLE_TV, SECRET).putObject("attributes")
+                .put("oauth2.device.authorization.grant.enabled", "true");
         ObjectNode deviceClient = realm.confidentialClient("tv-app", SECRET);
         deviceClient.putObject("attributes").put("oauth2.device.authorization.grant.enabled", "true");
         realm.publicClient("two-tiers");
@@ -61,8 +85,21 @@ class ReauthenticationIT {
                 // device verification, so only the login protocol's own SSO check can ask for a login there.
                 .policy("strict-devices", "strict", "client-roles", Json.parse("{\"roles\": [\"tiered\"]}"))
                 // The looser tier comes last, so that "the last executor's max_age wins" would let SSO through.
-                .policyForClients("loose-too", "loose", "two-tiers");
+                .policyForClients("loose-too", "loose", "two-tiers")
+                // reauth-after-idle is the preset of tier high; the "off" profile switches it off.
+                .tierProfile("short-idle", shortIdle(Map.of()))
+                .tierProfile("short-idle-off", shortIdle(Map.of("reauth-after-idle", false)))
+                .policyForClients("short-idle", "short-idle", "idle-by-policy", "told-by-policy", IDLE_TV)
+                .policyForClients("short-idle-off", "short-idle-off", "idle-off-by-policy");
         realm.create(admin);
+        // The other way in: the tier scopes, with the tiers' profiles edited as an administrator tunes them.
+        HttpResult tiers = admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object());
+        assertThat(tiers.status()).as(tiers.toString()).isEqualTo(200);
+        tuneTierProfile("session-tier-high", shortIdle(Map.of()));
+        tuneTierProfile("session-tier-medium", shortIdle(Map.of("tier", "medium", "reauth-after-idle", false)));
+        addDefaultScope("idle-by-scope", "session-tier-high");
+        addDefaultScope("told-by-scope", "session-tier-high");
+        addDefaultScope("idle-off-by-scope", "session-tier-medium");
         portal = OidcClient.publicClient(server, REALM, "portal");
         device = new OidcClient(server, REALM, "tv-app", SECRET);
         twoTiers = OidcClient.publicClient(server, REALM, "two-tiers");
@@ -71,6 +108,92 @@ class ReauthenticationIT {
     @AfterAll
     void deleteRealm() {
         admin.deleteRealm(REALM);
+        receiver.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"idle-by-scope", "idle-by-policy"})
+    void pastTheClientsIdleAnAuthorizationRequestShowsTheLoginFormThoughAnotherClientKeptTheSessionAlive(
+            String clientId) {
+        BrowserSession browser = new BrowserSession();
+        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        OidcClient app = OidcClient.publicClient(server, REALM, clientId);
+        JsonNode first = silentSso(browser, app, "the client's first use in the session: no idle of its own yet");
+        long lastUse = silentSso(browser, app, "within the client's idle, silent SSO").get("iat").asLong();
+
+        Deadline.awaitEpochSecondPassed(lastUse + IDLE, "the client's idle-timeout to pass");
+        keepThePortalAlive(portalTokens);
+
+        BrowserSession.Outcome renewal = browser.authorize(app.authorizationUrl(REDIRECT_URI, "openid",
+                Map.of("prompt", "none")));
+        assertThat(renewal.showedLoginForm()).isFalse();
+        assertThat(renewal.queryParameter("error")).as("a silent renewal is told to log in")
+                .isEqualTo("login_required");
+        BrowserSession.Outcome past = browser.authorize(app.authorizationUrl(REDIRECT_URI, "openid", Map.of()));
+        assertThat(past.showedLoginForm()).as("past the client's idle-timeout, the login form, although the portal"
+                + " kept the SSO session alive").isTrue();
+        String code = browser.submitLogin(past, USER, PASSWORD).queryParameter("code");
+        JsonNode again = Jwt.claims(exchanged(app, code).get("id_token").asText());
+        assertThat(again.get("auth_time").asLong()).as("a fresh authentication")
+                .isGreaterThan(first.get("auth_time").asLong());
+        assertThat(again.get("sid").asText()).as("in the same SSO session").isEqualTo(first.get("sid").asText());
+        silentSso(browser, app, "after the login, the client's idle starts again");
+        keepThePortalAlive(portalTokens);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"idle-off-by-scope", "idle-off-by-policy"})
+    void withReauthAfterIdleOffSsoServesTheClientPastItsIdle(String clientId) {
+        BrowserSession browser = new BrowserSession();
+        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        OidcClient app = OidcClient.publicClient(server, REALM, clientId);
+        long lastUse = silentSso(browser, app, "the client's first use").get("iat").asLong();
+
+        Deadline.awaitEpochSecondPassed(lastUse + IDLE, "the client's idle-timeout to pass");
+        keepThePortalAlive(portalTokens);
+
+        silentSso(browser, app, "reauth-after-idle false: past the idle-timeout, silent SSO as before");
+    }
+
+    /**
+     * The expiry scan ends an idle client's part of the session (and tells it), which removes its client session:
+     * SSO must not take a client whose part ended for idleness for one that never took part.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"told-by-scope", "told-by-policy"})
+    void aClientWhosePartTheScanEndedForIdlenessStillGetsTheLoginForm(String clientId) {
+        BrowserSession browser = new BrowserSession();
+        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        OidcClient app = OidcClient.publicClient(server, REALM, clientId);
+        JsonNode claims = silentSso(browser, app, "the client's first use");
+        String sid = claims.get("sid").asText();
+
+        Deadline.await(Duration.ofSeconds(IDLE + 60), "the scan to end the client's part for idleness",
+                () -> receiver.deliveriesTo(clientId).stream().anyMatch(told -> sid.equals(told.sid())));
+        keepThePortalAlive(portalTokens);
+
+        assertThat(browser.authorize(app.authorizationUrl(REDIRECT_URI, "openid", Map.of())).showedLoginForm())
+                .as("the client's last use is older than its idle-timeout, though it has no client session now")
+                .isTrue();
+    }
+
+    @Test
+    void pastTheClientsIdleTheDeviceFlowsVerificationAsksForALogin() {
+        BrowserSession browser = new BrowserSession();
+        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        OidcClient tv = new OidcClient(server, REALM, IDLE_TV, SECRET);
+        JsonNode authorization = tv.deviceAuthorization("openid").json();
+        browser.approveDevice(authorization.get("verification_uri_complete").asText(), USER, PASSWORD);
+        JsonNode tokens = exchanged(tv.deviceToken(authorization.get("device_code").asText()));
+        long lastUse = Jwt.claims(tokens.get("access_token").asText()).get("iat").asLong();
+        assertThat(showsLoginForm(browser, startDeviceFlow(tv))).as("within the client's idle, SSO serves the device")
+                .isFalse();
+
+        Deadline.awaitEpochSecondPassed(lastUse + IDLE, "the client's idle-timeout to pass");
+        keepThePortalAlive(portalTokens);
+
+        assertThat(showsLoginForm(browser, startDeviceFlow(tv))).as("past the client's idle-timeout, a login")
+                .isTrue();
     }
 
     @Test
@@ -98,13 +221,75 @@ class ReauthenticationIT {
     }
 
     private long signInToThePortal(BrowserSession browser) {
+        return Jwt.claims(signInToThePortalForTokens(browser).get("id_token").asText()).get("auth_time").asLong();
+    }
+
+    private JsonNode signInToThePortalForTokens(BrowserSession browser) {
         String code = browser.loginForCode(portal.authorizationUrl(REDIRECT_URI, "openid", Map.of()), USER, PASSWORD);
-        HttpResult tokens = portal.exchangeCode(code, REDIRECT_URI);
+        return exchanged(portal, code);
+    }
+
+    /** The portal refreshes, as a web app in use does: the SSO session's own idle clock starts again. */
+    private void keepThePortalAlive(JsonNode portalTokens) {
+        HttpResult refreshed = portal.refresh(portalTokens.get("refresh_token").asText());
+        assertThat(refreshed.status()).as("the portal keeps the session alive: " + refreshed).isEqualTo(200);
+    }
+
+    /** An authorization request answered by SSO (no login form), its code exchanged; the ID token's claims. */
+    private static JsonNode silentSso(BrowserSession browser, OidcClient app, String why) {
+        BrowserSession.Outcome outcome = browser.authorize(app.authorizationUrl(REDIRECT_URI, "openid", Map.of()));
+        assertThat(outcome.showedLoginForm()).as(why).isFalse();
+        return Jwt.claims(exchanged(app, outcome.queryParameter("code")).get("id_token").asText());
+    }
+
+    private static JsonNode exchanged(OidcClient app, String code) {
+        return exchanged(app.exchangeCode(code, REDIRECT_URI));
+    }
+
+    private static JsonNode exchanged(HttpResult tokens) {
         assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
-        return Jwt.claims(tokens.json().get("id_token").asText()).get("auth_time").asLong();
+        return tokens.json();
+    }
+
+    private static Map<String, Object> shortIdle(Map<String, Object> overrides) {
+        Map<String, Object> configuration = new HashMap<>(Map.of("tier", "high", "idle-timeout", IDLE,
+                "access-token-lifespan", IDLE / 2));
+        configuration.putAll(overrides);
+        return configuration;
+    }
+
+    private void tuneTierProfile(String profileName, Map<String, Object> configuration) {
+        String path = "/admin/realms/" + REALM + "/client-policies/profiles";
+        JsonNode profiles = admin.getJson(path);
+        for (JsonNode profile : profiles.get("profiles")) {
+            if (profile.get("name").asText().equals(profileName)) {
+                ((ObjectNode) profile.get("executors").get(0)).set("configuration",
+                        Json.MAPPER.valueToTree(configuration));
+            }
+        }
+        HttpResult saved = admin.put(path, profiles);
+        assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
+    }
+
+    private void addDefaultScope(String clientId, String scopeName) {
+        String clientUuid = admin.getJson("/admin/realms/" + REALM + "/clients?clientId=" + clientId).get(0)
+                .get("id").asText();
+        String scopeId = null;
+        for (JsonNode scope : admin.getJson("/admin/realms/" + REALM + "/client-scopes")) {
+            if (scope.get("name").asText().equals(scopeName)) {
+                scopeId = scope.get("id").asText();
+            }
+        }
+        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + clientUuid + "/default-client-scopes/"
+                + scopeId, Json.object());
+        assertThat(added.status()).as(added.toString()).isEqualTo(204);
     }
 
     private String startDeviceFlow() {
+        return startDeviceFlow(device);
+    }
+
+    private static String startDeviceFlow(OidcClient device) {
         HttpResult authorization = device.deviceAuthorization("openid");
         assertThat(authorization.status()).as(authorization.toString()).isEqualTo(200);
         JsonNode json = authorization.json();

@@ -38,5 +38,7 @@ class SessionTierExecutorFactoryTest {
     void switchFieldsNameEveryTiersValue() {
         assertThat(form.get(TierSetting.OFFLINE_ACCESS.key()).getHelpText())
                 .contains("high false, medium false, low true");
+        assertThat(form.get(TierSetting.REAUTH_AFTER_IDLE.key()).getHelpText())
+                .contains("idle timeout", "high true, medium true, low false");
     }
 }

@@ -14,7 +14,7 @@ class TokenLifetimeCapsTest {
     private static final long IDLE = 1_800;
     private static final long MAX = 86_400;
     private static final long ACCESS = 300;
-    private static final TierPolicy POLICY = new TierPolicy(IDLE, MAX, ACCESS, MAX, 10,
+    private static final TierPolicy POLICY = new TierPolicy(IDLE, MAX, ACCESS, MAX, true, 10,
             true, true, true, false, true, true, true, false, true);
     private static final long AUTH_TIME = 1_700_000_000L;
     private static final long DEADLINE = AUTH_TIME + MAX;

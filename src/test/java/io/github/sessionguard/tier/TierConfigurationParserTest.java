@@ -20,18 +20,18 @@ class TierConfigurationParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(textBlock = """
-            # tier, idle, max,     access, reauth,  grace, rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange, pkce, legacy, dpop,  notify
-            high,   900,  43200,   300,    43200,   0,     true,   true,          true,           false,   true,            true, true,   false, true
-            medium, 1800, 86400,   300,    86400,   10,    true,   true,          true,           false,   true,            true, true,   false, true
-            low,    3600, 2592000, 600,    2592000, 30,    true,   true,          false,          true,    true,            true, false,  false, false
+            # tier, idle, max,     access, reauth,  afterIdle, grace, rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange, pkce, legacy, dpop,  notify
+            high,   900,  43200,   300,    43200,   true,      0,     true,   true,          true,           false,   true,            true, true,   false, true
+            medium, 1800, 86400,   300,    86400,   true,      10,    true,   true,          true,           false,   true,            true, true,   false, true
+            low,    3600, 2592000, 600,    2592000, false,     30,    true,   true,          false,          true,    true,            true, false,  false, false
             """)
-    void tierAloneYieldsItsPreset(String id, long idle, long max, long access, long reauth, long grace,
-            boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline, boolean endOnCredChange,
-            boolean pkce, boolean legacy, boolean dpop, boolean notify) {
+    void tierAloneYieldsItsPreset(String id, long idle, long max, long access, long reauth, boolean afterIdle,
+            long grace, boolean rotate, boolean revokeOnReuse, boolean revocationEnds, boolean offline,
+            boolean endOnCredChange, boolean pkce, boolean legacy, boolean dpop, boolean notify) {
         ConfiguredTier configured = TierConfigurationParser.parse(config("tier", id));
 
         assertThat(configured.tier().id()).isEqualTo(id);
-        assertThat(configured.policy()).isEqualTo(new TierPolicy(idle, max, access, reauth, grace,
+        assertThat(configured.policy()).isEqualTo(new TierPolicy(idle, max, access, reauth, afterIdle, grace,
                 rotate, revokeOnReuse, revocationEnds, offline, endOnCredChange, pkce, legacy, dpop, notify));
     }
 
@@ -188,9 +188,9 @@ class TierConfigurationParserTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TierSetting.class, names = {"ROTATE_REFRESH_TOKENS", "REVOKE_SESSION_ON_REUSE",
-            "REVOCATION_ENDS_SESSION", "OFFLINE_ACCESS", "END_SESSIONS_ON_CREDENTIAL_CHANGE", "REQUIRE_PKCE",
-            "REFUSE_LEGACY_GRANTS", "REQUIRE_DPOP", "NOTIFY_USER"})
+    @EnumSource(value = TierSetting.class, names = {"REAUTH_AFTER_IDLE", "ROTATE_REFRESH_TOKENS",
+            "REVOKE_SESSION_ON_REUSE", "REVOCATION_ENDS_SESSION", "OFFLINE_ACCESS", "END_SESSIONS_ON_CREDENTIAL_CHANGE",
+            "REQUIRE_PKCE", "REFUSE_LEGACY_GRANTS", "REQUIRE_DPOP", "NOTIFY_USER"})
     void switchOtherThanTrueOrFalseIsRejected(TierSetting setting) {
         assertRejected(config("tier", "low", setting.key(), "yes"),
                 "'" + setting.key() + "'", "must be true, false or preset", "got 'yes'");
@@ -221,6 +221,17 @@ class TierConfigurationParserTest {
         assertThat(policy).usingRecursiveComparison().ignoringFields("notifyUser")
                 .isEqualTo(Tier.fromId(tier).orElseThrow().preset());
         assertThat(parse("tier", tier, "notify-user", "preset")).isEqualTo(Tier.fromId(tier).orElseThrow().preset());
+    }
+
+    @ParameterizedTest(name = "reauth-after-idle {1} in tier {0}")
+    @CsvSource({"low, true", "high, false", "medium, false"})
+    void reauthAfterIdleOverridesThePresetAndNothingElse(String tier, boolean value) {
+        TierPolicy preset = Tier.fromId(tier).orElseThrow().preset();
+        TierPolicy policy = parse("tier", tier, "reauth-after-idle", String.valueOf(value));
+
+        assertThat(policy.reauthAfterIdle()).isEqualTo(value);
+        assertThat(policy).usingRecursiveComparison().ignoringFields("reauthAfterIdle").isEqualTo(preset);
+        assertThat(parse("tier", tier, "reauth-after-idle", "preset")).isEqualTo(preset);
     }
 
     @Test

@@ -22,6 +22,7 @@ class TierPolicyTest {
     void strictestTurnsOnASafetySwitchIfEitherPolicyHasIt(boolean first, boolean second, boolean expected) {
         TierPolicy combined = safetySwitches(first).strictest(safetySwitches(second));
 
+        assertThat(combined.reauthAfterIdle()).isEqualTo(expected);
         assertThat(combined.rotateRefreshTokens()).isEqualTo(expected);
         assertThat(combined.revokeSessionOnReuse()).isEqualTo(expected);
         assertThat(combined.revocationEndsSession()).isEqualTo(expected);
@@ -52,14 +53,16 @@ class TierPolicyTest {
     }
 
     private static TierPolicy durations(long idle, long max, long access, long reauth, long grace) {
-        return new TierPolicy(idle, max, access, reauth, grace, true, true, true, false, true, true, true, false, true);
+        return new TierPolicy(idle, max, access, reauth, true, grace, true, true, true, false, true, true, true, false,
+                true);
     }
 
     private static TierPolicy safetySwitches(boolean on) {
-        return new TierPolicy(900, 43_200, 300, 43_200, 0, on, on, on, false, on, on, on, on, on);
+        return new TierPolicy(900, 43_200, 300, 43_200, on, 0, on, on, on, false, on, on, on, on, on);
     }
 
     private static TierPolicy offlineAccess(boolean allowed) {
-        return new TierPolicy(900, 43_200, 300, 43_200, 0, true, true, true, allowed, true, true, true, false, true);
+        return new TierPolicy(900, 43_200, 300, 43_200, true, 0, true, true, true, allowed, true, true, true, false,
+                true);
     }
 }

@@ -20,6 +20,7 @@ class TierPresetsTest {
     @Test
     void switchesNameEveryTier() {
         assertThat(TierPresets.describe(TierSetting.OFFLINE_ACCESS)).isEqualTo("high false, medium false, low true");
+        assertThat(TierPresets.describe(TierSetting.REAUTH_AFTER_IDLE)).isEqualTo("high true, medium true, low false");
     }
 
     @Test
