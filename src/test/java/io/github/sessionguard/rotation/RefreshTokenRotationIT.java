@@ -12,6 +12,7 @@ import io.github.sessionguard.testing.BrowserSession;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
@@ -19,6 +20,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testprovider.RequestFaultsFactory;
+import io.github.sessionguard.testprovider.StoreFaultsFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Refresh-token rotation on the real server: single use, the grace window, and a replay that ends the whole session
@@ -53,6 +57,7 @@ class RefreshTokenRotationIT {
     private OidcClient mobile;
     private OidcClient web;
     private OidcClient graceful;
+    private OidcClient scoped;
     private OidcClient offline;
     private OidcClient noRotation;
     private OidcClient outside;
@@ -66,7 +71,9 @@ class RefreshTokenRotationIT {
         RealmFixture realm = new RealmFixture(REALM);
         withBackchannelLogout(realm.publicClient("mobile"), receiver);
         withBackchannelLogout(realm.confidentialClient("web", "web-secret"), receiver);
-        realm.publicClient("graceful");
+        withBackchannelLogout(realm.publicClient("graceful"), receiver);
+        // In tier medium (grace 10 s) through the tier scope, the README's way.
+        withBackchannelLogout(realm.publicClient("scoped"), receiver);
         realm.publicClient("offline-app");
         realm.publicClient("no-rotation");
         realm.publicClient("outside");
@@ -86,9 +93,11 @@ class RefreshTokenRotationIT {
                 .policyForClients("graceful-policy", "graceful", "graceful")
                 .policyForClients("no-rotation-policy", "no-rotation", "no-rotation");
         realm.create(admin);
+        withTierScope("scoped", "session-tier-medium");
         mobile = OidcClient.publicClient(server, REALM, "mobile");
         web = new OidcClient(server, REALM, "web", "web-secret");
         graceful = OidcClient.publicClient(server, REALM, "graceful");
+        scoped = OidcClient.publicClient(server, REALM, "scoped");
         offline = OidcClient.publicClient(server, REALM, "offline-app");
         noRotation = OidcClient.publicClient(server, REALM, "no-rotation");
         outside = OidcClient.publicClient(server, REALM, "outside");
@@ -251,6 +260,41 @@ class RefreshTokenRotationIT {
     }
 
     /**
+     * The grace record can't be written (the single-use store fails): the app is told to retry later (503), its token
+     * stays unspent, and the retry with the same token is a retry, never a replay: the session lives, no relying party
+     * is told, no replay is recorded. Once with the tier by client policy, once by the tier scope.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"graceful", "scoped"})
+    void aGraceRecordTheStoreCantWriteIsA503AndTheRetryWorks(String clientId) {
+        OidcClient app = clientId.equals("graceful") ? graceful : scoped;
+        String first = clientId.equals("graceful") ? app.login(USER, PASSWORD).get("refresh_token").asText()
+                : app.exchangeCode(new BrowserSession().loginForCode(app.authorizationUrl(REDIRECT_URI, "openid",
+                        Map.of()), USER, PASSWORD), REDIRECT_URI).json().get("refresh_token").asText();
+        String sessionId = Jwt.claims(first).get("sid").asText();
+
+        HttpResult failed = app.refresh(first, Map.of(StoreFaultsFactory.FAIL_GRACE_WRITE_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(503);
+        assertThat(failed.json().get("error").asText()).isEqualTo("temporarily_unavailable");
+        HttpResult retry = app.refresh(first);
+        assertThat(retry.status()).as("the retry with the same token: %s", retry).isEqualTo(200);
+        assertThat(app.refresh(retry.json().get("refresh_token").asText()).status())
+                .as("the retry's token carries the session on").isEqualTo(200);
+        assertThat(admin.userSessions(REALM, USER)).extracting(s -> s.get("id").asText()).contains(sessionId);
+        assertThat(admin.events(REALM, "REFRESH_TOKEN_ERROR")).as("no replay recorded").noneMatch(event ->
+                sessionId.equals(event.path("sessionId").asText())
+                        && RefreshTokenRotation.REUSE_ERROR.equals(event.path("error").asText()));
+
+        // Control: the path to this relying party is alive; the one logout token it gets is the admin's sign-out's.
+        signOutEverywhere();
+        Deadline.await(Duration.ofSeconds(30), "the sign-out's logout token for " + clientId,
+                () -> receiver.deliveriesTo(clientId).stream().anyMatch(d -> sessionId.equals(d.sid())));
+        assertThat(receiver.deliveriesTo(clientId).stream().filter(d -> sessionId.equals(d.sid())))
+                .as("logout tokens for the session").hasSize(1);
+    }
+
+    /**
      * Keycloak 26.7.3's own "Revoke Refresh Token" lets a token be replayed within the second it was used
      * (keycloak/keycloak#50999): it compares timestamps. Rotation here is keyed by the token's id.
      */
@@ -346,6 +390,23 @@ class RefreshTokenRotationIT {
 
         assertThat(noRotation.refresh(first).status()).isEqualTo(200);
         assertThat(noRotation.refresh(first).status()).isEqualTo(200);
+    }
+
+    /** Gives the client the tier scope as a Default client scope, after the set-up call made the scopes. */
+    private void withTierScope(String clientId, String scopeName) {
+        assertThat(admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object()).status())
+                .isEqualTo(200);
+        String scopeId = null;
+        for (JsonNode scope : admin.getJson("/admin/realms/" + REALM + "/client-scopes")) {
+            if (scope.get("name").asText().equals(scopeName)) {
+                scopeId = scope.get("id").asText();
+            }
+        }
+        String client = admin.getJson("/admin/realms/" + REALM + "/clients?clientId=" + clientId).get(0).get("id")
+                .asText();
+        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + client + "/default-client-scopes/"
+                + scopeId, Json.object());
+        assertThat(added.status()).as(added.toString()).isEqualTo(204);
     }
 
     private JsonNode findEvent(String type, java.util.function.Predicate<JsonNode> matches) {
