@@ -71,7 +71,8 @@ final class DefaultUserNoticeProvider implements UserNoticeProvider {
         ClientTierResolver tiers = new ClientTierResolver(session);
         for (ClientModel client : applications) {
             notice.applications.add(ApplicationName.of(client.getName(), client.getClientId()));
-            notice.asked |= tiers.resolve(realm, client).policy().map(TierPolicy::notifyUser).orElse(false);
+            notice.asked |= tiers.resolve(realm, client).policyFailingClosed().map(TierPolicy::notifyUser)
+                    .orElse(false);
         }
     }
 

@@ -111,7 +111,7 @@ final class SessionDeathListener implements EventListenerProvider {
         return userSession.getAuthenticatedClientSessions().values().stream()
                 .map(AuthenticatedClientSessionModel::getClient)
                 .distinct()
-                .map(client -> resolver.resolve(realm, client).policy())
+                .map(client -> resolver.resolve(realm, client).policyFailingClosed())
                 .anyMatch(policy -> policy.map(TierPolicy::endSessionsOnCredentialChange).orElse(false));
     }
 
