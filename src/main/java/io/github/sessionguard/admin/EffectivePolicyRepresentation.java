@@ -51,13 +51,14 @@ public record EffectivePolicyRepresentation(
     static EffectivePolicyRepresentation of(RealmModel realm, ClientModel client, EffectiveTier effective,
             Map<Grant, EffectiveTier> perGrant) {
         List<String> warnings = new ArrayList<>(effective.notes());
+        effective.unreadable().forEach(unreadable -> warnings.add(refusal(unreadable)));
         Map<String, String> grants = new LinkedHashMap<>();
         String tierName = effective.tierIdOrNull();
         perGrant.forEach((grant, tier) -> {
             String name = tier.tierIdOrNull();
             grants.put(grant.grantType(), name);
-            tier.unreadable().stream().map(EffectivePolicyRepresentation::refusal).filter(note -> !warnings.contains(note))
-                    .forEach(warnings::add);
+            tier.unreadable().stream().map(EffectivePolicyRepresentation::refusal)
+                    .filter(note -> !warnings.contains(note)).forEach(warnings::add);
             if (!tier.unreadable().isEmpty() || !effective.unreadable().isEmpty()) {
                 return;
             }

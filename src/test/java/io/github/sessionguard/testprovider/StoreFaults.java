@@ -7,7 +7,8 @@ import org.keycloak.models.SingleUseObjectProvider;
 
 /**
  * Test-only: Keycloak's single-use object store, passed through unchanged, except that it fails the writes of
- * rotation's grace records ({@value #GRACE_RECORD_PREFIX}...) for a request that carries {@link #FAIL_GRACE_WRITE_HEADER}.
+ * rotation's grace records ({@value #GRACE_RECORD_PREFIX}...) for a request that carries
+ * {@link #FAIL_GRACE_WRITE_HEADER}.
  * Session Guard writes that record in a Keycloak session of its own, which sees no request headers; the flag is
  * therefore kept on the request's thread, set by the request's own store and cleared when the request's session closes.
  */

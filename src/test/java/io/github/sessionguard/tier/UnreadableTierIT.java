@@ -16,6 +16,7 @@ import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,8 +161,9 @@ class UnreadableTierIT {
                 .deepCopy();
         profiles.remove("globalProfiles");
         for (JsonNode profile : profiles.get("profiles")) {
-            if (java.util.List.of(profileNames).contains(profile.get("name").asText())) {
-                ((ObjectNode) profile.get("executors").get(0)).set("configuration", Json.MAPPER.valueToTree(UNREADABLE));
+            if (List.of(profileNames).contains(profile.get("name").asText())) {
+                ((ObjectNode) profile.get("executors").get(0))
+                        .set("configuration", Json.MAPPER.valueToTree(UNREADABLE));
             }
         }
         ObjectNode realm = (ObjectNode) admin.getJson("/admin/realms/" + REALM).deepCopy();
