@@ -12,7 +12,6 @@ import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
-import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
@@ -52,17 +51,7 @@ class AdminAccessIT {
         limitedAdmin(realm, "user-viewer", "view-realm", "view-users");
         limitedAdmin(realm, "client-viewer", "view-realm", "view-clients");
         realm.create(admin);
-        assertThat(admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object()).status())
-                .isEqualTo(200);
-        String scopeId = null;
-        for (JsonNode scope : admin.getJson("/admin/realms/" + REALM + "/client-scopes")) {
-            if (scope.get("name").asText().equals("session-tier-low")) {
-                scopeId = scope.get("id").asText();
-            }
-        }
-        String app = admin.getJson("/admin/realms/" + REALM + "/clients?clientId=app").get(0).get("id").asText();
-        assertThat(admin.put("/admin/realms/" + REALM + "/clients/" + app + "/default-client-scopes/" + scopeId,
-                Json.object()).status()).isEqualTo(204);
+        admin.addTierScope(REALM, "app", "session-tier-low");
 
         // One logout notification that failed for good (a 400 is never retried): it names a user, a session and the
         // relying party's answer.

@@ -12,7 +12,6 @@ import io.github.sessionguard.testing.BrowserSession;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
-import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
@@ -93,7 +92,7 @@ class RefreshTokenRotationIT {
                 .policyForClients("graceful-policy", "graceful", "graceful")
                 .policyForClients("no-rotation-policy", "no-rotation", "no-rotation");
         realm.create(admin);
-        withTierScope("scoped", "session-tier-medium");
+        admin.addTierScope(REALM, "scoped", "session-tier-medium");
         mobile = OidcClient.publicClient(server, REALM, "mobile");
         web = new OidcClient(server, REALM, "web", "web-secret");
         graceful = OidcClient.publicClient(server, REALM, "graceful");
@@ -390,23 +389,6 @@ class RefreshTokenRotationIT {
 
         assertThat(noRotation.refresh(first).status()).isEqualTo(200);
         assertThat(noRotation.refresh(first).status()).isEqualTo(200);
-    }
-
-    /** Gives the client the tier scope as a Default client scope, after the set-up call made the scopes. */
-    private void withTierScope(String clientId, String scopeName) {
-        assertThat(admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object()).status())
-                .isEqualTo(200);
-        String scopeId = null;
-        for (JsonNode scope : admin.getJson("/admin/realms/" + REALM + "/client-scopes")) {
-            if (scope.get("name").asText().equals(scopeName)) {
-                scopeId = scope.get("id").asText();
-            }
-        }
-        String client = admin.getJson("/admin/realms/" + REALM + "/clients?clientId=" + clientId).get(0).get("id")
-                .asText();
-        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + client + "/default-client-scopes/"
-                + scopeId, Json.object());
-        assertThat(added.status()).as(added.toString()).isEqualTo(204);
     }
 
     private JsonNode findEvent(String type, java.util.function.Predicate<JsonNode> matches) {

@@ -54,10 +54,8 @@ class UnreadableTierIT {
                 .policyForClients("readable-policy", "readable", "readable")
                 .policyForClients("broken-policy", "broken", "selected");
         realm.create(admin);
-        assertThat(admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object()).status())
-                .isEqualTo(200);
-        withDefaultScope("scoped-fine", "session-tier-low");
-        withDefaultScope("scoped-broken", "session-tier-medium");
+        admin.addTierScope(REALM, "scoped-fine", "session-tier-low");
+        admin.addTierScope(REALM, "scoped-broken", "session-tier-medium");
         storeUnreadable("broken", "session-tier-medium");
     }
 
@@ -135,20 +133,6 @@ class UnreadableTierIT {
 
         assertThat(effective.get("tier").asText()).isEqualTo("low");
         assertThat(effective.get("warnings").toString()).doesNotContain("broken");
-    }
-
-    private void withDefaultScope(String clientId, String scopeName) {
-        String scopeId = null;
-        for (JsonNode scope : admin.getJson("/admin/realms/" + REALM + "/client-scopes")) {
-            if (scope.get("name").asText().equals(scopeName)) {
-                scopeId = scope.get("id").asText();
-            }
-        }
-        String client = admin.getJson("/admin/realms/" + REALM + "/clients?clientId=" + clientId).get(0).get("id")
-                .asText();
-        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + client + "/default-client-scopes/"
-                + scopeId, Json.object());
-        assertThat(added.status()).as(added.toString()).isEqualTo(204);
     }
 
     /**
