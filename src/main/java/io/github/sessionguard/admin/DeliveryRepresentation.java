@@ -25,7 +25,7 @@ public record DeliveryRepresentation(
         Long deliveredAt) {
 
     /** The same notification without whose session it was, and without the relying party's answer, which may say. */
-    DeliveryRepresentation withoutWhose() {
+    DeliveryRepresentation withoutWhoseSession() {
         return new DeliveryRepresentation(id, status, clientId, null, null, reason, jti, attempts, null, createdAt,
                 nextAttemptAt, deliveredAt);
     }

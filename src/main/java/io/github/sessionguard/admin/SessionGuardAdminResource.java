@@ -138,7 +138,7 @@ public final class SessionGuardAdminResource {
 
     private DeliveryRepresentation asShownToCaller(Notification row) {
         DeliveryRepresentation shown = DeliveryRepresentation.of(row);
-        return auth.users().canView() ? shown : shown.withoutWhose();
+        return auth.users().canView() ? shown : shown.withoutWhoseSession();
     }
 
     private LogoutOutboxProvider outbox() {
