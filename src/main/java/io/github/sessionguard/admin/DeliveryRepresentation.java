@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.sessionguard.logout.outbox.DeliveryStatus;
 import io.github.sessionguard.logout.outbox.Notification;
 
-/** One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis. */
+/**
+ * One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis.
+ * {@code userSessionId}, {@code userId} and {@code lastError} say whose session it was; they are null for a caller
+ * who may not view users.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeliveryRepresentation(
         String id,
@@ -19,6 +23,12 @@ public record DeliveryRepresentation(
         long createdAt,
         Long nextAttemptAt,
         Long deliveredAt) {
+
+    /** The same notification without whose session it was, and without the relying party's answer, which may say. */
+    DeliveryRepresentation withoutWhoseSession() {
+        return new DeliveryRepresentation(id, status, clientId, null, null, reason, jti, attempts, null, createdAt,
+                nextAttemptAt, deliveredAt);
+    }
 
     static DeliveryRepresentation of(Notification row) {
         boolean pending = row.status() == DeliveryStatus.PENDING;

@@ -6,6 +6,7 @@ import io.github.sessionguard.tier.Grant;
 import io.github.sessionguard.tier.TierPolicy;
 import io.github.sessionguard.tier.TierSource;
 import io.github.sessionguard.tier.TierWarnings;
+import io.github.sessionguard.tier.UnreadableTier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.keycloak.models.RealmModel;
 
 /**
  * The JSON answer of {@code GET .../session-guard/clients/{clientId}}. Every value is present, null where no tier
- * applies, so that a client outside every tier reads as plainly as one inside.
+ * applies, so that a client outside every tier reads as plainly as one inside. A client under a configuration that
+ * can't be read has no tier and no values; the policy and profile name the unreadable one, and a warning says why.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record EffectivePolicyRepresentation(
@@ -50,11 +52,17 @@ public record EffectivePolicyRepresentation(
     static EffectivePolicyRepresentation of(RealmModel realm, ClientModel client, EffectiveTier effective,
             Map<Grant, EffectiveTier> perGrant) {
         List<String> warnings = new ArrayList<>(effective.notes());
+        effective.unreadable().forEach(unreadable -> warnings.add(refusal(unreadable)));
         Map<String, String> grants = new LinkedHashMap<>();
-        String tierName = effective.applied().map(applied -> applied.tier().id()).orElse(null);
+        String tierName = effective.tierIdOrNull();
         perGrant.forEach((grant, tier) -> {
-            String name = tier.applied().map(applied -> applied.tier().id()).orElse(null);
+            String name = tier.tierIdOrNull();
             grants.put(grant.grantType(), name);
+            tier.unreadable().stream().map(EffectivePolicyRepresentation::refusal)
+                    .filter(note -> !warnings.contains(note)).forEach(warnings::add);
+            if (!tier.unreadable().isEmpty() || !effective.unreadable().isEmpty()) {
+                return;
+            }
             if (!Objects.equals(tier.policy(), effective.policy())) {
                 warnings.add("For grant '" + grant.grantType() + "' the client is "
                         + (name == null ? "outside every tier" : "in a different tier (" + name + ")")
@@ -62,12 +70,15 @@ public record EffectivePolicyRepresentation(
             }
             tier.notes().stream().filter(note -> !warnings.contains(note)).forEach(warnings::add);
         });
+        if (!effective.unreadable().isEmpty()) {
+            UnreadableTier unreadable = effective.unreadable().get(0);
+            return withoutValues(client.getClientId(), unreadable.clientPolicy(), unreadable.clientProfile(), grants,
+                    warnings);
+        }
         TierSource source = effective.primarySource().orElse(null);
         TierPolicy policy = effective.policy().orElse(null);
         if (source == null || policy == null) {
-            return new EffectivePolicyRepresentation(client.getClientId(), null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, grants,
-                    List.copyOf(warnings));
+            return withoutValues(client.getClientId(), null, null, grants, warnings);
         }
         if (effective.sources().size() > 1) {
             warnings.add("The client is under " + effective.sources().size() + " session-tier executors ("
@@ -81,6 +92,17 @@ public record EffectivePolicyRepresentation(
                 policy.revocationEndsSession(), policy.offlineAccess(), policy.endSessionsOnCredentialChange(),
                 policy.requirePkce(), policy.refuseLegacyGrants(), policy.requireDpop(), policy.notifyUser(), grants,
                 List.copyOf(warnings));
+    }
+
+    /** A client with no tier values to show: outside every tier, or under a configuration that can't be read. */
+    private static EffectivePolicyRepresentation withoutValues(String clientId, String clientPolicy,
+            String clientProfile, Map<String, String> grants, List<String> warnings) {
+        return new EffectivePolicyRepresentation(clientId, null, clientPolicy, clientProfile, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, grants, List.copyOf(warnings));
+    }
+
+    private static String refusal(UnreadableTier unreadable) {
+        return unreadable.describe() + "; the client's requests are refused until an administrator fixes it";
     }
 
     private static String describe(List<TierSource> sources) {

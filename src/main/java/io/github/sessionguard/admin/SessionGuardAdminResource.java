@@ -4,10 +4,10 @@ import io.github.sessionguard.tier.ClientTierResolver;
 import io.github.sessionguard.tier.EffectiveTier;
 import io.github.sessionguard.logout.outbox.DeliveryStatus;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
+import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.tier.Grant;
 import java.util.EnumMap;
 import java.util.Map;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.QueryParam;
@@ -57,17 +57,27 @@ public final class SessionGuardAdminResource {
         this.adminEvent = adminEvent;
     }
 
-    /** The tiers' client scopes, profiles and policies in this realm, and the clients each scope puts in a tier. */
+    /**
+     * The tiers' client scopes, profiles and policies in this realm, and the clients each scope puts in a tier: only
+     * those the caller may view (view-clients), as Keycloak's own client listing does.
+     */
     @GET
     @Path("tiers")
     @Produces(MediaType.APPLICATION_JSON)
     public List<TierBlocks> tiers() {
         auth.realm().requireViewRealm();
         try {
-            return new TierBuildingBlocks(session).describe(realm);
+            return new TierBuildingBlocks(session).describe(realm).stream()
+                    .map(blocks -> blocks.withClients(blocks.clients().stream().filter(this::mayViewClient).toList()))
+                    .toList();
         } catch (ClientPolicyException e) {
             throw badRequest("The realm's client policies are unreadable: " + e.getErrorDetail());
         }
+    }
+
+    private boolean mayViewClient(String clientId) {
+        ClientModel client = realm.getClientByClientId(clientId);
+        return client != null && auth.clients().canView(client);
     }
 
     /**
@@ -99,18 +109,21 @@ public final class SessionGuardAdminResource {
                         .representation(ModelToRepresentation.toRepresentation(scope)).success());
     }
 
-    /** Logout notifications of this realm in one state: pending (waiting or retrying), failed, or delivered. */
+    /**
+     * Logout notifications of this realm in one state: pending (waiting or retrying), failed, or delivered. Whose
+     * session each one ended (user, session, and the relying party's answer, which may quote them) is shown only to
+     * callers who may view users, Keycloak's rule for sessions; view-realm sees the rest.
+     */
     @GET
     @Path("deliveries")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<DeliveryRepresentation> deliveries(@QueryParam("status") @DefaultValue("pending") String status,
-            @QueryParam("first") @DefaultValue("0") int first, @QueryParam("max") @DefaultValue("100") int max) {
+    public List<DeliveryRepresentation> deliveries(@QueryParam("status") String status,
+            @QueryParam("first") String first, @QueryParam("max") String max) {
         auth.realm().requireViewRealm();
-        DeliveryStatus wanted = parseStatus(status);
-        if (first < 0 || max < 1 || max > 1000) {
-            throw badRequest("'first' must be 0 or more and 'max' between 1 and 1000");
-        }
-        return outbox().list(realm, wanted, first, max).stream().map(DeliveryRepresentation::of).toList();
+        DeliveryStatus wanted = parseStatus(status == null ? "pending" : status);
+        int from = QueryParameters.wholeNumber("first", first, 0, 0, Integer.MAX_VALUE);
+        int count = QueryParameters.wholeNumber("max", max, 100, 1, 1000);
+        return outbox().list(realm, wanted, from, count).stream().map(this::asShownToCaller).toList();
     }
 
     /** Puts a failed notification back in line, with a fresh count of tries. */
@@ -119,8 +132,13 @@ public final class SessionGuardAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public DeliveryRepresentation retry(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
-        return outbox().retry(realm, id).map(DeliveryRepresentation::of).orElseThrow(() -> notFound(
+        return outbox().retry(realm, id).map(this::asShownToCaller).orElseThrow(() -> notFound(
                 "No failed logout notification '" + id + "' in realm '" + realm.getName() + "'"));
+    }
+
+    private DeliveryRepresentation asShownToCaller(Notification row) {
+        DeliveryRepresentation shown = DeliveryRepresentation.of(row);
+        return auth.users().canView() ? shown : shown.withoutWhoseSession();
     }
 
     private LogoutOutboxProvider outbox() {

@@ -9,6 +9,11 @@ import java.util.List;
 public record TierBlocks(String tier, String clientScope, String clientProfile, String clientPolicy,
         boolean policyEnabled, List<String> clients, List<String> created) {
 
+    /** The same blocks, listing only these of its clients. */
+    public TierBlocks withClients(List<String> shown) {
+        return new TierBlocks(tier, clientScope, clientProfile, clientPolicy, policyEnabled, shown, created);
+    }
+
     enum Kind {
         CLIENT_SCOPE("clientScope"), CLIENT_PROFILE("clientProfile"), CLIENT_POLICY("clientPolicy");
 

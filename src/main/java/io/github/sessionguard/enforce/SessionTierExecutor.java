@@ -6,10 +6,10 @@ import io.github.sessionguard.tier.InvalidTierConfigurationException;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierConfigurationParser;
 import io.github.sessionguard.tier.TierSource;
+import io.github.sessionguard.tier.UnreadableTierException;
 import jakarta.ws.rs.core.Response;
 import java.util.EnumSet;
 import java.util.Set;
-import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -37,7 +37,6 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
  */
 final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionTierExecutor.Configuration> {
 
-    private static final Logger LOG = Logger.getLogger(SessionTierExecutor.class);
     private static final String REVOCATION_HANDLED = "session-guard.revocation-handled";
     /**
      * Events about editing or viewing the client, not about its sessions: nothing of the tier applies there, and
@@ -77,6 +76,15 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        try {
+            execute(context);
+        } catch (UnreadableTierException unreadable) {
+            throw new ClientPolicyException(unreadable.getError(), unreadable.getErrorDescription(),
+                    Response.Status.INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    private void execute(ClientPolicyContext context) throws ClientPolicyException {
         if (context.getEvent() == ClientPolicyEvent.UPDATE && context instanceof ClientCRUDContext update) {
             clientUpdate(update);
             return;
@@ -85,7 +93,7 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
         if (client == null || CLIENT_ADMINISTRATION.contains(context.getEvent())) {
             return;
         }
-        RequestTier.observe(session, client, new TierSource(null, null, configured()));
+        RequestTier.observe(session, client, new TierSource(null, null, configured(client)));
         ConfiguredTier tier = RequestTier.of(session, client).orElseThrow();
         TokenHardening hardening = new TokenHardening(session, tier);
         switch (context.getEvent()) {
@@ -113,7 +121,7 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
         if (client == null) {
             return;
         }
-        ConfiguredTier own = configured();
+        ConfiguredTier own = configured(client);
         ConfiguredTier tier = new ClientTierResolver(session).resolve(client.getRealm(), client).applied()
                 .map(resolved -> resolved.strictestWith(own)).orElse(own);
         new TokenHardening(session, tier).clientUpdate(update);
@@ -139,16 +147,19 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
         }
     }
 
-    private ConfiguredTier configured() throws ClientPolicyException {
+    /**
+     * Stored configurations are validated on every update, so an unreadable one was stored behind Keycloak's back
+     * (or by a version whose keys differ). Refusing the client's request is the safe answer: a tier that can't be
+     * read must not mean "no limits". The request's tier names the profile (and logs it once); this executor alone
+     * doesn't know its profile.
+     */
+    private ConfiguredTier configured(ClientModel client) throws ClientPolicyException {
         if (configured != null) {
             return configured;
         }
-        // Stored configurations are validated on every update, so this is a realm edited behind Keycloak's
-        // back. Refusing the request is the safe answer: a tier that can't be read must not mean "no limits".
-        LOG.errorf("Realm %s holds an unreadable session-tier configuration: %s",
-                session.getContext().getRealm().getName(), unreadable.getMessage());
-        throw new ClientPolicyException(OAuthErrorException.SERVER_ERROR, "session tier misconfigured",
-                Response.Status.INTERNAL_SERVER_ERROR);
+        RequestTier.of(session, client);
+        throw new ClientPolicyException(OAuthErrorException.SERVER_ERROR, "A session-tier configuration that applies"
+                + " to the client can't be read: " + unreadable.getMessage(), Response.Status.INTERNAL_SERVER_ERROR);
     }
 
     private ClientModel clientOf(ClientPolicyContext context) {

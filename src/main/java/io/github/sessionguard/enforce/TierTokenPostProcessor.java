@@ -4,6 +4,7 @@ import io.github.sessionguard.rotation.RefreshTokenRotation;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierRefusal;
+import io.github.sessionguard.tier.UnreadableTierException;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.keycloak.models.AuthenticatedClientSessionModel;
@@ -39,7 +40,12 @@ final class TierTokenPostProcessor implements TokenPostProcessor {
         }
         AuthenticatedClientSessionModel clientSession = context.clientSessionCtx().getClientSession();
         ClientModel client = clientSession.getClient();
-        Optional<ConfiguredTier> tier = RequestTier.of(session, client);
+        Optional<ConfiguredTier> tier;
+        try {
+            tier = RequestTier.of(session, client);
+        } catch (UnreadableTierException unreadable) {
+            throw refuse(client, TierRefusal.unreadable(unreadable));
+        }
         if (tier.isEmpty()) {
             return;
         }

@@ -8,10 +8,12 @@ import io.github.sessionguard.tier.Grant;
 import io.github.sessionguard.tier.Tier;
 import io.github.sessionguard.tier.TierPolicy;
 import io.github.sessionguard.tier.TierWarnings;
+import io.github.sessionguard.tier.UnreadableTier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
@@ -26,6 +28,7 @@ final class ClientRules {
 
     private final RealmModel realm;
     private final ClientModel client;
+    private final List<UnreadableTier> unreadable;
     private final Optional<ConfiguredTier> tier;
     private final Map<Grant, EffectiveTier> perGrant;
     private final OIDCAdvancedConfigWrapper config;
@@ -35,13 +38,21 @@ final class ClientRules {
     ClientRules(RealmModel realm, ClientModel client, EffectiveTier effective, Map<Grant, EffectiveTier> perGrant) {
         this.realm = realm;
         this.client = client;
-        this.tier = effective.applied();
+        this.unreadable = Stream.concat(Stream.of(effective), perGrant.values().stream())
+                .flatMap(resolved -> resolved.unreadable().stream()).distinct().toList();
+        this.tier = unreadable.isEmpty() ? effective.applied() : Optional.empty();
         this.perGrant = perGrant;
         this.config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         this.tokens = ClientTokenSettings.of(client);
     }
 
     List<Finding> findings() {
+        if (!unreadable.isEmpty()) {
+            // Nothing else can be judged against a tier that can't be read, and nothing else matters as much.
+            unreadable.forEach(found -> findings.add(FindingId.TIER_CONFIGURATION_UNREADABLE.finding(found.describe()
+                    + ": every request of the client is refused")));
+            return List.copyOf(findings);
+        }
         if (tier.isEmpty()) {
             findings.add(FindingId.NO_TIER.finding("The client is outside every tier: no session-tier policy selects"
                     + " it, so only the realm's settings govern its sessions and tokens"));

@@ -45,6 +45,10 @@ public enum FindingId {
     SESSION_LONGER_THAN_TIER("session-longer-than-tier", Severity.LOW,
             List.of("OWASP M9", "NIST SP 800-63B-4"),
             "Align the realm's or the client's setting with the tier, or change the tier's value."),
+    TIER_CONFIGURATION_UNREADABLE("tier-configuration-unreadable", Severity.HIGH,
+            List.of("OWASP M9"),
+            "Open the client profile named in the message and save its session-tier executor with this version's keys"
+                    + " (Keycloak then validates it); until then the clients its policy selects get no tokens."),
     NO_TIER("no-tier", Severity.INFO,
             List.of("OWASP M9"),
             "Put the client in a tier: add the client scope session-tier-<tier> to it as a Default scope (the"

@@ -38,8 +38,8 @@ public final class PostureAssessment {
             for (Grant grant : Grant.values()) {
                 perGrant.put(grant, resolver.resolve(realm, client, grant, null));
             }
-            String tier = effective.applied().map(applied -> applied.tier().id()).orElse(null);
-            if (tier == null) {
+            String tier = effective.tierIdOrNull();
+            if (tier == null && effective.unreadable().isEmpty()) {
                 untiered.add(client.getClientId());
             }
             clients.add(new ClientPosture(client.getClientId(), tier,

@@ -62,9 +62,16 @@ public final class RefreshTokenRotation {
         issued.getOtherClaims().put(FAMILY_CLAIM, family);
         long now = Time.currentTime();
         long grace = tier.policy().reuseGracePeriod();
+        // Enlisted before the first write and told of each write as it succeeds: a failure from here on (the grace
+        // record's write included) finds the undo in place, and a failed request never leaves its token spent.
+        UndoOnFailure undo = new UndoOnFailure(session.getKeycloakSessionFactory(), presented.getId(),
+                grace + MARKER_SLACK_SECONDS);
+        session.getTransactionManager().enlistAfterCompletion(undo);
 
         if (spent.spend(presented.getId(), markerLifespan(presented, now, tier.policy().maxLifespan()))) {
-            rotated(presented.getId(), new LastRotation(issued.getId(), now), presented.getId(), null);
+            LastRotation rotation = new LastRotation(issued.getId(), now);
+            undo.spent(presented.getId(), rotation, null);
+            remember(presented.getId(), rotation);
             return;
         }
         LastRotation last = grace > 0 ? LastRotation.of(session.singleUseObjects(), presented.getId()) : null;
@@ -74,19 +81,30 @@ public final class RefreshTokenRotation {
         // is not the latest, and it's a replay.
         if (last != null && last.withinGrace(now, grace) && last.issuedTokenId() != null
                 && spent.spend(last.issuedTokenId(), tier.policy().idleTimeout() + MARKER_SLACK_SECONDS)) {
-            rotated(presented.getId(), new LastRotation(issued.getId(), last.rotatedAt()), last.issuedTokenId(), last);
+            LastRotation rotation = new LastRotation(issued.getId(), last.rotatedAt());
+            undo.spent(last.issuedTokenId(), rotation, last);
+            remember(presented.getId(), rotation);
             return;
         }
         replayDetected(presented, family, clientSession);
     }
 
-    private void rotated(String exchangedTokenId, LastRotation rotation, String spentTokenId, LastRotation previous) {
-        long recordLifespan = tier.policy().reuseGracePeriod() + MARKER_SLACK_SECONDS;
-        if (tier.policy().reuseGracePeriod() > 0) {
-            rotation.rememberNow(session.getKeycloakSessionFactory(), exchangedTokenId, recordLifespan);
+    /**
+     * Writes the grace record at once. A store that fails here is a server fault, answered as one (503): the request
+     * rolls back, the undo makes the token usable again, and the app's retry is a retry, not a replay.
+     */
+    private void remember(String exchangedTokenId, LastRotation rotation) throws TierRefusal {
+        long grace = tier.policy().reuseGracePeriod();
+        if (grace <= 0) {
+            return;
         }
-        session.getTransactionManager().enlistAfterCompletion(new UndoOnFailure(session.getKeycloakSessionFactory(),
-                exchangedTokenId, rotation.issuedTokenId(), spentTokenId, previous, recordLifespan));
+        try {
+            rotation.rememberNow(session.getKeycloakSessionFactory(), exchangedTokenId, grace + MARKER_SLACK_SECONDS);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Single-use store failed to record the rotation of refresh token %s; the request is"
+                    + " answered as unavailable and the token stays usable", exchangedTokenId);
+            throw TierRefusal.unavailable("The refresh-token rotation state can't be written; retry the request");
+        }
     }
 
     private void replayDetected(RefreshToken presented, String family, AuthenticatedClientSessionModel clientSession)

@@ -7,9 +7,10 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * A token is spent only if its request succeeds. Enlisted after the request's own transaction: if that rolls back
- * (the response failed after the rotation, or the commit did), the rotation is undone, unless a later request
- * has rotated the same token meanwhile (a retry within grace), whose rotation must stand.
+ * A token is spent only if its request succeeds. Enlisted after the request's own transaction, before rotation writes
+ * anything, and told what each write did as it happens: if the request rolls back (a refusal, a store that failed
+ * half-way, the response failing after the rotation, or the commit), what this request wrote is undone, unless a later
+ * request has rotated the same token meanwhile (a retry within grace), whose rotation must stand.
  */
 final class UndoOnFailure extends AbstractKeycloakTransaction {
 
@@ -17,23 +18,26 @@ final class UndoOnFailure extends AbstractKeycloakTransaction {
 
     private final KeycloakSessionFactory factory;
     private final String exchangedTokenId;
-    private final String issuedTokenId;
-    private final String spentTokenId;
-    private final LastRotation previous;
     private final long recordLifespan;
+    private String spentTokenId;
+    private LastRotation rotation;
+    private LastRotation previous;
 
-    /**
-     * @param spentTokenId the token this request marked as spent
-     * @param previous     the rotation record this request replaced, put back on undo; null if there was none
-     */
-    UndoOnFailure(KeycloakSessionFactory factory, String exchangedTokenId, String issuedTokenId, String spentTokenId,
-            LastRotation previous, long recordLifespan) {
+    UndoOnFailure(KeycloakSessionFactory factory, String exchangedTokenId, long recordLifespan) {
         this.factory = factory;
         this.exchangedTokenId = exchangedTokenId;
-        this.issuedTokenId = issuedTokenId;
-        this.spentTokenId = spentTokenId;
-        this.previous = previous;
         this.recordLifespan = recordLifespan;
+    }
+
+    /**
+     * This request marked {@code spentTokenId} as spent and is about to record {@code rotation}.
+     *
+     * @param previous the rotation record this request replaces, put back on undo; null if there was none
+     */
+    void spent(String spentTokenId, LastRotation rotation, LastRotation previous) {
+        this.spentTokenId = spentTokenId;
+        this.rotation = rotation;
+        this.previous = previous;
     }
 
     @Override
@@ -43,10 +47,16 @@ final class UndoOnFailure extends AbstractKeycloakTransaction {
 
     @Override
     protected void rollbackImpl() {
+        if (spentTokenId == null) {
+            return;
+        }
         KeycloakModelUtils.runJobInTransaction(factory, undoing -> {
             var store = undoing.singleUseObjects();
             LastRotation current = LastRotation.of(store, exchangedTokenId);
-            if (current != null && !Objects.equals(current.issuedTokenId(), issuedTokenId)) {
+            // This request's record, or the one it found (its own write failed): either is this request's to undo.
+            boolean ours = current == null || Objects.equals(current.issuedTokenId(), rotation.issuedTokenId())
+                    || current.equals(previous);
+            if (!ours) {
                 return;
             }
             LOG.debugf("Request failed after rotating refresh token %s; the rotation is undone", exchangedTokenId);

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 import org.keycloak.component.JsonConfigComponentModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakContext;
@@ -33,7 +36,11 @@ import org.keycloak.util.JsonSerialization;
  */
 public final class ClientTierResolver {
 
+    private static final Logger LOG = Logger.getLogger(ClientTierResolver.class);
     private static final String EXECUTOR_ID = "session-tier";
+    /** The unreadable configurations already logged, bounded as the parser's cache is. */
+    private static final Set<List<Object>> REPORTED = ConcurrentHashMap.newKeySet();
+    private static final int REPORTED_LIMIT = 1_000;
 
     private final KeycloakSession session;
 
@@ -50,6 +57,7 @@ public final class ClientTierResolver {
         ConditionQuestion question = new ConditionQuestion(grant.requestEvent(), client, scope);
         List<TierSource> sources = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<UnreadableTier> unreadable = new ArrayList<>();
         KeycloakContext context = session.getContext();
         ClientModel requestClient = context.getClient();
         context.setClient(client);
@@ -60,16 +68,41 @@ public final class ClientTierResolver {
                     continue;
                 }
                 // Conditions are asked only where a tier is at stake: every token request of every client passes
-                // here, and most policies of a realm carry no session-tier executor.
-                List<TierSource> tiers = tierSources(policy, profiles);
+                // here, and most policies of a realm carry no session-tier executor. A configuration is read only
+                // once its policy selects the client, so that one that can't be read fails only those clients.
+                List<StoredTier> tiers = storedTiers(policy, profiles);
                 if (!tiers.isEmpty() && holdsFor(realm, policy, question, notes)) {
-                    sources.addAll(tiers);
+                    tiers.forEach(tier -> read(realm, tier, sources, unreadable));
                 }
             }
         } finally {
             context.setClient(requestClient);
         }
-        return new EffectiveTier(List.copyOf(sources), List.copyOf(notes));
+        return new EffectiveTier(List.copyOf(sources), List.copyOf(notes), List.copyOf(unreadable));
+    }
+
+    private static void read(RealmModel realm, StoredTier tier, List<TierSource> sources,
+            List<UnreadableTier> unreadable) {
+        try {
+            sources.add(new TierSource(tier.policy(), tier.profile(), TierConfigurationParser.parseStored(tier.raw())));
+        } catch (InvalidTierConfigurationException e) {
+            UnreadableTier found = new UnreadableTier(tier.policy(), tier.profile(), e.getMessage());
+            unreadable.add(found);
+            reportOnce(realm, found, tier.raw());
+        }
+    }
+
+    /** Once per realm, profile and stored form, not per request: every token request of its clients meets it. */
+    private static void reportOnce(RealmModel realm, UnreadableTier unreadable, Map<String, Object> raw) {
+        if (REPORTED.size() >= REPORTED_LIMIT) {
+            REPORTED.clear();
+        }
+        if (REPORTED.add(List.of(realm.getId(), unreadable.clientProfile(), raw))) {
+            LOG.errorf("A session-tier configuration in realm %s can't be read: client profile '%s' (client policy"
+                    + " '%s'): %s. The clients that policy selects get no tokens until an administrator fixes the"
+                    + " profile; the realm's other clients are not affected", realm.getName(),
+                    unreadable.clientProfile(), unreadable.clientPolicy(), unreadable.problem());
+        }
     }
 
     private List<ClientPolicyRepresentation> policies(RealmModel realm) {
@@ -138,21 +171,26 @@ public final class ClientTierResolver {
         return vote;
     }
 
-    private List<TierSource> tierSources(ClientPolicyRepresentation policy, List<ClientProfileRepresentation> profiles) {
-        List<TierSource> sources = new ArrayList<>();
+    /** The session-tier executors of a policy's profiles, as stored: read only once the policy selects the client. */
+    private List<StoredTier> storedTiers(ClientPolicyRepresentation policy,
+            List<ClientProfileRepresentation> profiles) {
+        List<StoredTier> sources = new ArrayList<>();
         for (String profileName : Optional.ofNullable(policy.getProfiles()).orElse(List.of())) {
             profiles.stream().filter(profile -> Objects.equals(profile.getName(), profileName)).findFirst()
                     .ifPresent(profile -> {
                         for (ClientPolicyExecutorRepresentation executor
                                 : Optional.ofNullable(profile.getExecutors()).orElse(List.of())) {
                             if (EXECUTOR_ID.equals(executor.getExecutorProviderId())) {
-                                sources.add(new TierSource(policy.getName(), profileName,
-                                        TierConfigurationParser.parseStored(asMap(executor.getConfiguration()))));
+                                sources.add(new StoredTier(policy.getName(), profileName,
+                                        asMap(executor.getConfiguration())));
                             }
                         }
                     });
         }
         return sources;
+    }
+
+    private record StoredTier(String policy, String profile, Map<String, Object> raw) {
     }
 
     private static Map<String, Object> asMap(JsonNode configuration) {

@@ -44,14 +44,15 @@ public final class RequestTier {
     /**
      * The tier a death of the client's session is judged by (whether to end it, whether to tell the user): this
      * request's, where the client itself made the request that ends it (a replay, a revocation); otherwise, with no
-     * request of the client's to go by, the tier its refresh tokens are held to.
+     * request of the client's to go by, the tier its refresh tokens are held to. A configuration that can't be read
+     * counts as the strictest tier here: there is no request to refuse.
      */
     public static Optional<TierPolicy> ofDeath(KeycloakSession session, ClientModel client) {
         ClientModel requesting = session.getContext().getClient();
-        if (requesting != null && requesting.getId().equals(client.getId())) {
-            return policy(session, client);
-        }
-        return new ClientTierResolver(session).resolve(client.getRealm(), client).policy();
+        EffectiveTier tier = requesting != null && requesting.getId().equals(client.getId())
+                ? effective(session, client)
+                : new ClientTierResolver(session).resolve(client.getRealm(), client);
+        return tier.policyFailingClosed();
     }
 
     /**

@@ -19,11 +19,11 @@ public final class TierConfigurationParser {
     static final long LONGEST_DURATION = 31_536_000;
 
     /**
-     * Stored configurations already parsed, by their raw form: the tier of a client is resolved on every token
-     * request, and the same few configurations would otherwise be parsed again each time. Bounded, because a realm
-     * edited many times leaves old forms behind.
+     * Stored configurations already parsed, by their raw form, with what became of them (the tier, or why it can't be
+     * read): the tier of a client is resolved on every token request, and the same few configurations would otherwise
+     * be parsed again each time. Bounded, because a realm edited many times leaves old forms behind.
      */
-    private static final Map<Map<String, ?>, ConfiguredTier> STORED = new ConcurrentHashMap<>();
+    private static final Map<Map<String, ?>, Object> STORED = new ConcurrentHashMap<>();
     private static final int STORED_LIMIT = 1_000;
 
     private TierConfigurationParser() {
@@ -31,19 +31,26 @@ public final class TierConfigurationParser {
 
     /**
      * A configuration Keycloak has stored. It was validated when it was saved, so it parses; one that doesn't (a
-     * realm edited behind Keycloak's back) throws, and must never be read as "no limits".
+     * realm edited behind Keycloak's back, or stored by a version whose keys differ) throws, each time it is asked,
+     * and must never be read as "no limits".
      */
     public static ConfiguredTier parseStored(Map<String, ?> raw) {
-        ConfiguredTier known = STORED.get(raw);
-        if (known != null) {
-            return known;
+        Object known = STORED.get(raw);
+        if (known == null) {
+            try {
+                known = parse(raw);
+            } catch (InvalidTierConfigurationException e) {
+                known = e;
+            }
+            if (STORED.size() >= STORED_LIMIT) {
+                STORED.clear();
+            }
+            STORED.put(Collections.unmodifiableMap(new HashMap<>(raw)), known);
         }
-        ConfiguredTier parsed = parse(raw);
-        if (STORED.size() >= STORED_LIMIT) {
-            STORED.clear();
+        if (known instanceof InvalidTierConfigurationException unreadable) {
+            throw unreadable;
         }
-        STORED.put(Collections.unmodifiableMap(new HashMap<>(raw)), parsed);
-        return parsed;
+        return (ConfiguredTier) known;
     }
 
     public static ConfiguredTier parse(Map<String, ?> raw) {

@@ -33,6 +33,12 @@ public final class TierRefusal extends Exception {
                 Response.Status.SERVICE_UNAVAILABLE);
     }
 
+    /** A configuration that applies to the client can't be read: a server error that names the profile. */
+    public static TierRefusal unreadable(UnreadableTierException unreadable) {
+        return new TierRefusal(unreadable.getError(), unreadable.getErrorDescription(),
+                Response.Status.INTERNAL_SERVER_ERROR);
+    }
+
     public String error() {
         return error;
     }

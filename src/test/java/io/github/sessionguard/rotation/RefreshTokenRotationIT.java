@@ -19,6 +19,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testprovider.RequestFaultsFactory;
+import io.github.sessionguard.testprovider.StoreFaultsFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Refresh-token rotation on the real server: single use, the grace window, and a replay that ends the whole session
@@ -53,6 +56,7 @@ class RefreshTokenRotationIT {
     private OidcClient mobile;
     private OidcClient web;
     private OidcClient graceful;
+    private OidcClient scoped;
     private OidcClient offline;
     private OidcClient noRotation;
     private OidcClient outside;
@@ -66,7 +70,9 @@ class RefreshTokenRotationIT {
         RealmFixture realm = new RealmFixture(REALM);
         withBackchannelLogout(realm.publicClient("mobile"), receiver);
         withBackchannelLogout(realm.confidentialClient("web", "web-secret"), receiver);
-        realm.publicClient("graceful");
+        withBackchannelLogout(realm.publicClient("graceful"), receiver);
+        // In tier medium (grace 10 s) through the tier scope, the README's way.
+        withBackchannelLogout(realm.publicClient("scoped"), receiver);
         realm.publicClient("offline-app");
         realm.publicClient("no-rotation");
         realm.publicClient("outside");
@@ -86,9 +92,11 @@ class RefreshTokenRotationIT {
                 .policyForClients("graceful-policy", "graceful", "graceful")
                 .policyForClients("no-rotation-policy", "no-rotation", "no-rotation");
         realm.create(admin);
+        admin.addTierScope(REALM, "scoped", "session-tier-medium");
         mobile = OidcClient.publicClient(server, REALM, "mobile");
         web = new OidcClient(server, REALM, "web", "web-secret");
         graceful = OidcClient.publicClient(server, REALM, "graceful");
+        scoped = OidcClient.publicClient(server, REALM, "scoped");
         offline = OidcClient.publicClient(server, REALM, "offline-app");
         noRotation = OidcClient.publicClient(server, REALM, "no-rotation");
         outside = OidcClient.publicClient(server, REALM, "outside");
@@ -248,6 +256,41 @@ class RefreshTokenRotationIT {
         assertThat(retry.status()).as("grace 0, yet the failed request spent nothing: %s", retry).isEqualTo(200);
         assertThat(admin.userSessions(REALM, USER)).isNotEmpty();
         assertThat(mobile.refresh(first).status()).as("once the retry succeeded, the token is spent").isEqualTo(400);
+    }
+
+    /**
+     * The grace record can't be written (the single-use store fails): the app is told to retry later (503), its token
+     * stays unspent, and the retry with the same token is a retry, never a replay: the session lives, no relying party
+     * is told, no replay is recorded. Once with the tier by client policy, once by the tier scope.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"graceful", "scoped"})
+    void aGraceRecordTheStoreCantWriteIsA503AndTheRetryWorks(String clientId) {
+        OidcClient app = clientId.equals("graceful") ? graceful : scoped;
+        String first = clientId.equals("graceful") ? app.login(USER, PASSWORD).get("refresh_token").asText()
+                : app.exchangeCode(new BrowserSession().loginForCode(app.authorizationUrl(REDIRECT_URI, "openid",
+                        Map.of()), USER, PASSWORD), REDIRECT_URI).json().get("refresh_token").asText();
+        String sessionId = Jwt.claims(first).get("sid").asText();
+
+        HttpResult failed = app.refresh(first, Map.of(StoreFaultsFactory.FAIL_GRACE_WRITE_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(503);
+        assertThat(failed.json().get("error").asText()).isEqualTo("temporarily_unavailable");
+        HttpResult retry = app.refresh(first);
+        assertThat(retry.status()).as("the retry with the same token: %s", retry).isEqualTo(200);
+        assertThat(app.refresh(retry.json().get("refresh_token").asText()).status())
+                .as("the retry's token carries the session on").isEqualTo(200);
+        assertThat(admin.userSessions(REALM, USER)).extracting(s -> s.get("id").asText()).contains(sessionId);
+        assertThat(admin.events(REALM, "REFRESH_TOKEN_ERROR")).as("no replay recorded").noneMatch(event ->
+                sessionId.equals(event.path("sessionId").asText())
+                        && RefreshTokenRotation.REUSE_ERROR.equals(event.path("error").asText()));
+
+        // Control: the path to this relying party is alive; the one logout token it gets is the admin's sign-out's.
+        signOutEverywhere();
+        Deadline.await(Duration.ofSeconds(30), "the sign-out's logout token for " + clientId,
+                () -> receiver.deliveriesTo(clientId).stream().anyMatch(d -> sessionId.equals(d.sid())));
+        assertThat(receiver.deliveriesTo(clientId).stream().filter(d -> sessionId.equals(d.sid())))
+                .as("logout tokens for the session").hasSize(1);
     }
 
     /**

@@ -93,6 +93,29 @@ public final class AdminApi {
         return getJson("/admin/realms/" + realm + "/users?exact=true&username=" + username).get(0).get("id").asText();
     }
 
+    /**
+     * Puts the client in a tier the README's way: the tier scope (made by {@code POST .../session-guard/tiers}, which
+     * this calls, harmlessly if the scopes are there) as a Default client scope of the client.
+     */
+    public void addTierScope(String realm, String clientId, String tierScope) {
+        HttpResult setUp = post("/admin/realms/" + realm + "/session-guard/tiers", null);
+        if (setUp.status() != 200) {
+            throw new AssertionError("Setting up the tiers of realm " + realm + " failed: " + setUp);
+        }
+        String scopeId = null;
+        for (JsonNode scope : getJson("/admin/realms/" + realm + "/client-scopes")) {
+            if (scope.get("name").asText().equals(tierScope)) {
+                scopeId = scope.get("id").asText();
+            }
+        }
+        String client = getJson("/admin/realms/" + realm + "/clients?clientId=" + clientId).get(0).get("id").asText();
+        HttpResult added = put("/admin/realms/" + realm + "/clients/" + client + "/default-client-scopes/" + scopeId,
+                Json.object());
+        if (added.status() != 204) {
+            throw new AssertionError("Adding " + tierScope + " to " + clientId + " failed: " + added);
+        }
+    }
+
     /** The user's online sessions, as the admin console lists them. */
     public JsonNode userSessions(String realm, String username) {
         return getJson("/admin/realms/" + realm + "/users/" + userId(realm, username) + "/sessions");

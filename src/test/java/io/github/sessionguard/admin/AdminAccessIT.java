@@ -1,0 +1,146 @@
+package io.github.sessionguard.admin;
+
+import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
+import static io.github.sessionguard.testing.RealmFixture.USER;
+import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.Http;
+import io.github.sessionguard.testing.HttpResult;
+import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Session Guard's admin REST API as limited administrators meet it: what each permission shows (Keycloak's own
+ * rules: whose session it was needs view-users, which clients are in a tier needs view-clients), and a malformed
+ * query parameter answered with a 400 that names it.
+ */
+@KeycloakIntegrationTest
+class AdminAccessIT {
+
+    private static final String REALM = "admin-access";
+    private static final String DELIVERIES = "/admin/realms/" + REALM + "/session-guard/deliveries";
+
+    private AdminApi admin;
+    private LogoutReceiver receiver;
+    private final Http http = new Http();
+
+    @BeforeAll
+    void createRealm(KeycloakServer server, AdminApi admin) {
+        this.admin = admin;
+        receiver = new LogoutReceiver(server, REALM);
+        RealmFixture realm = new RealmFixture(REALM);
+        withBackchannelLogout(realm.publicClient("app"), receiver);
+        limitedAdmin(realm, "realm-viewer", "view-realm");
+        limitedAdmin(realm, "user-viewer", "view-realm", "view-users");
+        limitedAdmin(realm, "client-viewer", "view-realm", "view-clients");
+        realm.create(admin);
+        admin.addTierScope(REALM, "app", "session-tier-low");
+
+        // One logout notification that failed for good (a 400 is never retried): it names a user, a session and the
+        // relying party's answer.
+        receiver.behave("app", attempt -> new LogoutReceiver.Reply(400, 0, "no such session of user alice", 0));
+        OidcClient.publicClient(server, REALM, "app").login(USER, PASSWORD);
+        assertThat(admin.post("/admin/realms/" + REALM + "/logout-all", null).status()).isEqualTo(200);
+        Deadline.await(Duration.ofSeconds(60), "a dead letter",
+                () -> admin.getJson(DELIVERIES + "?status=failed").size() == 1);
+    }
+
+    @AfterAll
+    void deleteRealm() {
+        admin.deleteRealm(REALM);
+        receiver.close();
+    }
+
+    @Test
+    void deliveriesShowWhoseSessionEndedOnlyToAnAdminWhoMayViewUsers() {
+        JsonNode full = onlyRow(get("user-viewer", DELIVERIES + "?status=failed"));
+        assertThat(full.get("userId").asText()).isEqualTo(admin.userId(REALM, USER));
+        assertThat(full.get("userSessionId").asText()).isNotBlank();
+        assertThat(full.get("lastError").asText()).isNotBlank();
+
+        for (String viewer : List.of("realm-viewer", "client-viewer")) {
+            JsonNode row = onlyRow(get(viewer, DELIVERIES + "?status=failed"));
+            assertThat(row.get("userId").isNull()).as(viewer + ": " + row).isTrue();
+            assertThat(row.get("userSessionId").isNull()).as(viewer + ": " + row).isTrue();
+            assertThat(row.get("lastError").isNull()).as(viewer + ": " + row).isTrue();
+            assertThat(row.get("clientId").asText()).isEqualTo("app");
+            assertThat(row.get("status").asText()).isEqualTo("failed");
+            assertThat(row.get("attempts").asInt()).isEqualTo(full.get("attempts").asInt()).isPositive();
+            assertThat(row.get("createdAt").asLong()).isEqualTo(full.get("createdAt").asLong());
+        }
+    }
+
+    @Test
+    void theTierListingNamesTheClientsOnlyToAnAdminWhoMayViewClients() {
+        String tiers = "/admin/realms/" + REALM + "/session-guard/tiers";
+
+        assertThat(clientsOfTierLow(get("client-viewer", tiers))).containsExactly("app");
+        assertThat(clientsOfTierLow(get("realm-viewer", tiers))).isEmpty();
+        assertThat(clientsOfTierLow(get("user-viewer", tiers))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"first, abc", "first, 99999999999", "first, -1", "first, 1.5", "max, abc", "max, 99999999999",
+            "max, 0", "max, 1001", "status, bogus"})
+    void aMalformedQueryParameterIsA400NamingIt(String parameter, String value) {
+        HttpResult result = admin.get(DELIVERIES + "?" + parameter + "=" + value);
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(400);
+        assertThat(result.body()).contains("'" + parameter + "'").contains(value);
+    }
+
+    @Test
+    void wellFormedPagingIsAnswered() {
+        assertThat(admin.get(DELIVERIES + "?status=failed&first=0&max=1000").status()).isEqualTo(200);
+        assertThat(admin.getJson(DELIVERIES + "?status=failed&first=1")).isEmpty();
+    }
+
+    private HttpResult get(String username, String path) {
+        HttpResult result = http.get(admin.url(path), admin.tokenFor(REALM, "admin-cli", username, PASSWORD));
+        assertThat(result.status()).as(username + ": " + result).isEqualTo(200);
+        return result;
+    }
+
+    private static JsonNode onlyRow(HttpResult result) {
+        assertThat(result.json()).as(result.toString()).hasSize(1);
+        return result.json().get(0);
+    }
+
+    private static List<String> clientsOfTierLow(HttpResult result) {
+        List<String> clients = new ArrayList<>();
+        for (JsonNode tier : result.json()) {
+            if (tier.get("tier").asText().equals("low")) {
+                tier.get("clients").forEach(client -> clients.add(client.asText()));
+            }
+        }
+        return clients;
+    }
+
+    /** A user of the realm with exactly these realm-management roles. */
+    private static void limitedAdmin(RealmFixture realm, String username, String... roles) {
+        realm.user(username, PASSWORD);
+        ArrayNode users = (ArrayNode) realm.json().get("users");
+        ObjectNode user = (ObjectNode) users.get(users.size() - 1);
+        ArrayNode granted = user.putObject("clientRoles").putArray("realm-management");
+        for (String role : roles) {
+            granted.add(role);
+        }
+    }
+}
