@@ -17,7 +17,6 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
-import io.github.sessionguard.testing.TierScopes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -316,7 +315,7 @@ class DeathMatrixIT {
                     .policyForClients("max-policy", "short-max", "max-app");
             realm.create(admin);
             // The README's recommended way, beside the client-id policies above.
-            new TierScopes(admin, name).setUp().addDefault("low-app", "low");
+            admin.addTierScope(name, "low-app", "session-tier-low");
             for (String id : List.of("conf", "no-url", "front", "offline", "service")) {
                 clients.put(id, new OidcClient(server, name, id, id + "-secret"));
             }
@@ -334,7 +333,7 @@ class DeathMatrixIT {
         }
 
         String clientUuid(String clientId) {
-            return new TierScopes(admin, name).clientUuid(clientId);
+            return admin.clientUuid(name, clientId);
         }
 
         /** One user's session with every kind of client, plus a client-credentials token of the service account. */

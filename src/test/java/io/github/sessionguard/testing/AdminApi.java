@@ -108,12 +108,17 @@ public final class AdminApi {
                 scopeId = scope.get("id").asText();
             }
         }
-        String client = getJson("/admin/realms/" + realm + "/clients?clientId=" + clientId).get(0).get("id").asText();
-        HttpResult added = put("/admin/realms/" + realm + "/clients/" + client + "/default-client-scopes/" + scopeId,
+        HttpResult added = put("/admin/realms/" + realm + "/clients/" + clientUuid(realm, clientId)
+                + "/default-client-scopes/" + scopeId,
                 Json.object());
         if (added.status() != 204) {
             throw new AssertionError("Adding " + tierScope + " to " + clientId + " failed: " + added);
         }
+    }
+
+    /** The client's database id, which the admin REST paths take. */
+    public String clientUuid(String realm, String clientId) {
+        return getJson("/admin/realms/" + realm + "/clients?clientId=" + clientId).get(0).get("id").asText();
     }
 
     /** The user's online sessions, as the admin console lists them. */
