@@ -11,6 +11,7 @@ import java.util.List;
 import org.keycloak.common.Profile;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -22,10 +23,10 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * Catches the admin actions after which Keycloak keeps a user's sessions, or drops them unannounced, and hands them to
- * the funnel: a password reset and disabling a user end the sessions whose tier asks for it (in a transaction of
- * their own); "sign out all sessions" tells exactly the sessions the admin request removed, in that request's
- * transaction.
+ * Catches the actions after which Keycloak keeps a user's sessions, or drops them unannounced, and hands them to the
+ * funnel: a revocation ends the session where the client's tier asks for it; a password reset and disabling a user end
+ * the sessions whose tier asks for it (in a transaction of their own); "sign out all sessions" tells exactly the
+ * sessions the admin request removed, in that request's transaction.
  */
 final class SessionDeathListener implements EventListenerProvider {
 
@@ -40,7 +41,10 @@ final class SessionDeathListener implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        // User events need nothing: the paths they stand for reach the funnel through the OIDC protocol.
+        // Other user events need nothing: the paths they stand for reach the funnel through the OIDC protocol.
+        if (event.getType() == EventType.REVOKE_GRANT) {
+            new RevocationEndsSession(session).revoked(event);
+        }
     }
 
     @Override
