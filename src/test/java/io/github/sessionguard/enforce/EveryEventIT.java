@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
@@ -34,29 +35,25 @@ import org.junit.jupiter.api.TestFactory;
  * realm per condition: client {@code one} is in tier high through that condition; client {@code two} through it and,
  * through a second tier, in medium as well. Under every condition, revoking a refresh token of either ends the whole
  * SSO session and the session's other client, {@code web}, is told; an admin update that would give either HS256
- * access tokens or the password grant is refused naming the tier and stores nothing, while a harmless update of the
- * same client is stored. The {@code client-scopes} realm assigns the tiers as the README teaches: the tier scopes made
- * by {@code POST .../session-guard/tiers}, added as Default client scopes.
+ * access tokens or the password grant, or the same through dynamic client registration, is refused naming the tier
+ * and stores nothing, while a harmless update of the same client is stored. The {@code client-scopes} realm assigns
+ * the tiers as the README teaches: the tier scopes made by {@code POST .../session-guard/tiers}, added as Default
+ * client scopes.
  */
 @KeycloakIntegrationTest
 class EveryEventIT {
 
     private static final Duration DELIVERY = Duration.ofSeconds(30);
     private static final String SECRET = "secret";
-    private static final String ROLE = "tiered";
-    private static final String ATTRIBUTE = "session-guard-it.tiered";
     private static final String ACCESS_TOKEN_ALGORITHM = "access.token.signed.response.alg";
 
-    /** Each condition configured to select clients one and two (and, for the last two, web as well). */
-    private static final Map<String, String> CONDITIONS = Map.of(
-            "client-id", "{\"clients\": [\"one\", \"two\"]}",
-            "client-roles", "{\"roles\": [\"" + ROLE + "\"]}",
-            "client-access-type", "{\"type\": [\"confidential\"]}",
-            "client-attributes", "{\"attributes\": \"[{\\\"key\\\": \\\"" + ATTRIBUTE
-                    + "\\\", \\\"value\\\": \\\"yes\\\"}]\"}",
+    /**
+     * Each condition selects clients one and two (any-client and grant-type select web as well); the client-scopes
+     * realm is given the tier scopes instead of a policy of its own.
+     */
+    private static final Map<String, String> CONDITIONS = ConditionsSelectingOneAndTwo.with(Map.of(
             "client-scopes", "tier scopes",
-            "any-client", "{}",
-            "grant-type", "{\"grant_types\": [\"authorization_code\", \"refresh_token\", \"password\"]}");
+            "grant-type", "{\"grant_types\": [\"authorization_code\", \"refresh_token\", \"password\"]}"));
 
     private KeycloakServer server;
     private AdminApi admin;
@@ -86,6 +83,8 @@ class EveryEventIT {
                                         () -> weakSignatureRefused(condition, clientId)),
                                 DynamicTest.dynamicTest("an update that switches on the password grant is refused",
                                         () -> passwordGrantRefused(condition, clientId)),
+                                DynamicTest.dynamicTest("the same through client registration is refused",
+                                        () -> registrationUpdateRefused(condition, clientId)),
                                 DynamicTest.dynamicTest("a harmless update is stored",
                                         () -> harmlessUpdateStored(condition, clientId)))))));
     }
@@ -130,6 +129,26 @@ class EveryEventIT {
                 .as("stored password grant switch").isFalse();
     }
 
+    /** RFC 7592's client configuration endpoint, with a registration access token the admin issued. */
+    private void registrationUpdateRefused(String condition, String clientId) {
+        HttpResult issued = admin.post(clientPath(condition, clientId) + "/registration-access-token", Json.object());
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(200);
+        ObjectNode representation = clientRepresentation(condition, clientId).put("directAccessGrantsEnabled", true);
+        // Left out, the client's scopes stay as they are; sent, registration's own policy would judge the tier scope.
+        representation.remove(List.of("defaultClientScopes", "optionalClientScopes"));
+
+        HttpResult refused = new Http().putJson(server.realmUrl(realmOf(condition))
+                + "/clients-registrations/default/" + clientId, representation,
+                issued.json().get("registrationAccessToken").asText());
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).isEqualTo("invalid_client_metadata");
+        assertThat(refused.json().get("error_description").asText()).contains("directAccessGrantsEnabled",
+                "session tier 'high'");
+        assertThat(clientRepresentation(condition, clientId).get("directAccessGrantsEnabled").asBoolean())
+                .as("stored password grant switch").isFalse();
+    }
+
     private void harmlessUpdateStored(String condition, String clientId) {
         String description = "edited " + System.nanoTime();
         ObjectNode representation = clientRepresentation(condition, clientId).put("description", description);
@@ -146,12 +165,10 @@ class EveryEventIT {
         RealmFixture realm = new RealmFixture(realmOf(condition));
         for (String clientId : List.of("one", "two")) {
             realm.confidentialClient(clientId, SECRET).put("directAccessGrantsEnabled", false)
-                    .putObject("attributes").put(ATTRIBUTE, "yes");
+                    .putObject("attributes").put(ConditionsSelectingOneAndTwo.ATTRIBUTE, "yes");
         }
         withBackchannelLogout(realm.publicClient("web").put("directAccessGrantsEnabled", false), receiver);
-        ObjectNode clientRoles = realm.json().putObject("roles").putObject("client");
-        clientRoles.putArray("one").addObject().put("name", ROLE);
-        clientRoles.putArray("two").addObject().put("name", ROLE);
+        ConditionsSelectingOneAndTwo.giveRoles(realm);
         if (condition.equals("client-scopes")) {
             realm.create(admin);
             HttpResult tiers = admin.post("/admin/realms/" + realmOf(condition) + "/session-guard/tiers",
