@@ -41,7 +41,8 @@ final class SessionDeathListener implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        // Other user events need nothing: the paths they stand for reach the funnel through the OIDC protocol.
+        // Of the user events, only a revocation can leave a session to end here; the session deaths the others stand
+        // for reach the funnel through the OIDC protocol.
         if (event.getType() == EventType.REVOKE_GRANT) {
             new RevocationEndsSession(session).revoked(event);
         }
