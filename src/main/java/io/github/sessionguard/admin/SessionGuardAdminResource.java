@@ -1,13 +1,13 @@
 package io.github.sessionguard.admin;
 
 import io.github.sessionguard.tier.ClientTierResolver;
-import io.github.sessionguard.tier.EffectiveTier;
 import io.github.sessionguard.logout.outbox.DeliveryStatus;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.tier.Grant;
 import java.util.EnumMap;
 import java.util.Map;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.QueryParam;
@@ -171,11 +171,8 @@ public final class SessionGuardAdminResource {
         }
         auth.clients().requireView(client);
         ClientTierResolver resolver = new ClientTierResolver(session);
-        Map<Grant, EffectiveTier> perGrant = new EnumMap<>(Grant.class);
-        for (Grant grant : Grant.values()) {
-            perGrant.put(grant, resolver.resolve(realm, client, grant, null));
-        }
-        return EffectivePolicyRepresentation.of(realm, client, resolver.resolve(realm, client), perGrant);
+        return EffectivePolicyRepresentation.of(realm, client, resolver.resolve(realm, client),
+                resolver.resolveEveryGrant(realm, client));
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.github.sessionguard.enforce;
 
-import io.github.sessionguard.tier.ClientTierResolver;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.InvalidTierConfigurationException;
 import io.github.sessionguard.tier.RequestTier;
@@ -20,24 +19,22 @@ import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyEvent;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
-import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
 import org.keycloak.services.clientpolicy.context.ClientModelContext;
 import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsContext;
-import org.keycloak.services.clientpolicy.context.TokenRevokeResponseContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 
 /**
  * The {@code session-tier} executor. Its configuration is what puts clients in a tier; Keycloak runs it for the
  * clients its policy selects at the events those policies' conditions vote on. It does not enforce the tier on tokens
- * itself: {@link TierTokenPostProcessor} does, once per response, for every grant, from the request's effective tier.
- * Here it only adds what needs an event: telling the request that this executor applies, refusing an offline or
- * over-long request and the token-leaking grants before the user signs in, running Keycloak's PKCE and DPoP
- * executors where the tier asks for them, refusing admin updates that weaken a client's tokens, shaping the ID token,
- * and ending the session on revocation.
+ * itself: {@link TierTokenPostProcessor} does, once per response, for every grant, from the request's effective tier;
+ * nor on what some conditions don't vote on: a revocation ends the session from Keycloak's revocation event
+ * ({@code logout.hooks}), and {@link ClientUpdateCheck} refuses updates that weaken a client. Here it only adds what
+ * needs an event: telling the request that this executor applies, refusing an offline or over-long request and the
+ * token-leaking grants before the user signs in, running Keycloak's PKCE and DPoP executors where the tier asks for
+ * them, and shaping the ID token.
  */
 final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionTierExecutor.Configuration> {
 
-    private static final String REVOCATION_HANDLED = "session-guard.revocation-handled";
     /**
      * Events about editing or viewing the client, not about its sessions: nothing of the tier applies there, and
      * resolving the tier for them would only cost (the admin console raises VIEW for every client page it shows).
@@ -85,10 +82,6 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
     }
 
     private void execute(ClientPolicyContext context) throws ClientPolicyException {
-        if (context.getEvent() == ClientPolicyEvent.UPDATE && context instanceof ClientCRUDContext update) {
-            clientUpdate(update);
-            return;
-        }
         ClientModel client = clientOf(context);
         if (client == null || CLIENT_ADMINISTRATION.contains(context.getEvent())) {
             return;
@@ -107,31 +100,7 @@ final class SessionTierExecutor implements ClientPolicyExecutorProvider<SessionT
                         .refuseOfflineAccess(((ResourceOwnerPasswordCredentialsContext) context).getScopeParameter());
             }
             case TOKEN_REQUEST, TOKEN_REFRESH -> hardening.tokenRequest(context, client);
-            case TOKEN_REVOKE_RESPONSE -> revocation(tier, (TokenRevokeResponseContext) context);
             default -> shapeIdToken(tier, context);
-        }
-    }
-
-    /**
-     * An admin update of a client this executor's policy selects. The tier is this executor's own, together with every
-     * other tier the client is in: the update decides what the client will be in all of them.
-     */
-    private void clientUpdate(ClientCRUDContext update) throws ClientPolicyException {
-        ClientModel client = update.getTargetClient();
-        if (client == null) {
-            return;
-        }
-        ConfiguredTier own = configured(client);
-        ConfiguredTier tier = new ClientTierResolver(session).resolve(client.getRealm(), client).applied()
-                .map(resolved -> resolved.strictestWith(own)).orElse(own);
-        new TokenHardening(session, tier).clientUpdate(update);
-    }
-
-    /** Several executors may select one client; the session ends once. */
-    private void revocation(ConfiguredTier tier, TokenRevokeResponseContext context) {
-        if (session.getAttribute(REVOCATION_HANDLED) == null) {
-            session.setAttribute(REVOCATION_HANDLED, Boolean.TRUE);
-            new RevocationEnforcer(session, tier).enforce(context);
         }
     }
 

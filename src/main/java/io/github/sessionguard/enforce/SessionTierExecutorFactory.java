@@ -8,13 +8,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
 
 /**
  * Registers the {@code session-tier} client-policy executor: the admin console's form for putting clients into a
- * security tier (Realm settings, Client policies, Profiles) and the factory of the executor that enforces it.
+ * security tier (Realm settings, Client policies, Profiles) and the factory of the executor that enforces it; and the
+ * check that refuses client updates that would weaken a client in its tier, whatever condition puts it there.
  */
 public final class SessionTierExecutorFactory implements ClientPolicyExecutorProviderFactory,
         StatelessProviderFactory<ClientPolicyExecutorProvider> {
@@ -26,6 +28,11 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
     @Override
     public ClientPolicyExecutorProvider<?> create(KeycloakSession session) {
         return new SessionTierExecutor(session);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        ClientUpdateCheck.register(factory);
     }
 
     @Override

@@ -14,7 +14,6 @@ import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationReprese
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AuthorizationRequestContext;
-import org.keycloak.services.clientpolicy.context.ClientCRUDContext;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.DPoPBindEnforcerExecutor;
 import org.keycloak.services.clientpolicy.executor.DPoPBindEnforcerExecutorFactory;
@@ -27,7 +26,7 @@ import org.keycloak.services.util.DPoPUtil;
  * to the app that asked for them, no token-leaking grants, no forgeable signatures, and sender-constrained tokens where
  * the tier asks for them. PKCE and DPoP are Keycloak's own executors, run here with the configuration the tier implies
  * (ADR 0013); what Keycloak has no executor for with the answer the tier owes (legacy grants naming the tier, weak
- * signatures) is checked here.
+ * signatures) is checked here; {@link ClientUpdateCheck} refuses an update that would weaken a client in its tier.
  */
 final class TokenHardening {
 
@@ -77,25 +76,6 @@ final class TokenHardening {
         dpop.setAllowOnlyRefreshTokenBinding(true);
         runKeycloakExecutor(DPoPBindEnforcerExecutorFactory.PROVIDER_ID, dpop, context, "require-dpop");
         session.removeAttribute(DPoPUtil.DPOP_BINDING_ONLY_REFRESH_TOKEN_SESSION_ATTRIBUTE);
-    }
-
-    /**
-     * An admin update (console or REST) that would give a client in the tier a forgeable signature or open a
-     * token-leaking grant. Keycloak answers 400 with this message and stores nothing.
-     */
-    void clientUpdate(ClientCRUDContext context) throws ClientPolicyException {
-        ClientModel client = context.getTargetClient();
-        if (client == null || context.getProposedClientRepresentation() == null) {
-            return;
-        }
-        ClientTokenSettings before = ClientTokenSettings.of(client);
-        List<ClientTokenSettings.Weakness> introduced = ClientTokenSettings
-                .proposed(context.getProposedClientRepresentation(), client).introducedUnder(tier, before);
-        if (!introduced.isEmpty()) {
-            throw new ClientPolicyException(OAuthErrorException.INVALID_CLIENT_METADATA, "Client '"
-                    + client.getClientId() + "' is in session tier '" + tier.tier().id() + "', which forbids "
-                    + explained(introduced));
-        }
     }
 
     /**
@@ -163,7 +143,8 @@ final class TokenHardening {
                 + "' (refuse-legacy-grants is true); use the authorization code flow with PKCE";
     }
 
-    private static String explained(List<ClientTokenSettings.Weakness> weaknesses) {
+    /** The weaknesses, each with why the tier forbids it. */
+    static String explained(List<ClientTokenSettings.Weakness> weaknesses) {
         return weaknesses.stream().map(weakness -> weakness.describe() + (weakness.isSignature()
                         ? " (none or a shared secret lets tokens be forged; use an asymmetric algorithm such as RS256)"
                         : " (refuse-legacy-grants is true)"))

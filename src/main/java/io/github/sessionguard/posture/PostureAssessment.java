@@ -5,7 +5,6 @@ import io.github.sessionguard.tier.EffectiveTier;
 import io.github.sessionguard.tier.Grant;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.keycloak.models.ClientModel;
@@ -34,10 +33,7 @@ public final class PostureAssessment {
         List<String> untiered = new ArrayList<>();
         realm.getClientsStream().filter(PostureAssessment::isAssessed).forEach(client -> {
             EffectiveTier effective = resolver.resolve(realm, client);
-            Map<Grant, EffectiveTier> perGrant = new EnumMap<>(Grant.class);
-            for (Grant grant : Grant.values()) {
-                perGrant.put(grant, resolver.resolve(realm, client, grant, null));
-            }
+            Map<Grant, EffectiveTier> perGrant = resolver.resolveEveryGrant(realm, client);
             String tier = effective.tierIdOrNull();
             if (tier == null && effective.unreadable().isEmpty()) {
                 untiered.add(client.getClientId());

@@ -2,6 +2,7 @@ package io.github.sessionguard.tier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +52,18 @@ public final class ClientTierResolver {
     /** The tier of a client's refresh-token requests, the grant a tier matters most for; no scope requested. */
     public EffectiveTier resolve(RealmModel realm, ClientModel client) {
         return resolve(realm, client, Grant.REFRESH_TOKEN, null);
+    }
+
+    /**
+     * The client's tier for each grant, no scope requested: where a condition decides by grant, a client's settings
+     * weigh under a different tier for each.
+     */
+    public Map<Grant, EffectiveTier> resolveEveryGrant(RealmModel realm, ClientModel client) {
+        Map<Grant, EffectiveTier> perGrant = new EnumMap<>(Grant.class);
+        for (Grant grant : Grant.values()) {
+            perGrant.put(grant, resolve(realm, client, grant, null));
+        }
+        return perGrant;
     }
 
     public EffectiveTier resolve(RealmModel realm, ClientModel client, Grant grant, String scope) {

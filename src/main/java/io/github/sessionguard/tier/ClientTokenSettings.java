@@ -3,31 +3,32 @@ package io.github.sessionguard.tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.keycloak.crypto.Algorithm;
 import org.keycloak.models.ClientModel;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
-import org.keycloak.representations.idm.ClientRepresentation;
 
 /**
- * The settings of a client that decide how forgeable its tokens are and whether it may use the token-leaking grants.
- * Read from the stored client, or from what an administrator proposes to store, so that the admin update check, the
- * refusal of token requests and the posture report judge the same values the same way.
+ * The settings of a client that decide how forgeable its tokens are and whether it may use the token-leaking grants,
+ * read from the client and its realm, so that the admin update check, the refusal of token requests and the posture
+ * report judge the same values the same way.
  *
- * @param accessTokenAlgorithm   {@code access.token.signed.response.alg}; null: the realm's default (asymmetric)
- * @param idTokenAlgorithm       {@code id.token.signed.response.alg}; null: the realm's default
- * @param userInfoAlgorithm      {@code user.info.response.signature.alg}; null: userinfo answers plain JSON
- * @param implicitFlow           implicit (and hybrid with tokens) responses are switched on
- * @param directAccessGrants     the password grant is switched on
+ * @param accessTokenAlgorithm  {@code access.token.signed.response.alg}; null: the realm's default
+ * @param idTokenAlgorithm      {@code id.token.signed.response.alg}; null: the realm's default
+ * @param userInfoAlgorithm     {@code user.info.response.signature.alg}; null: userinfo answers plain JSON
+ * @param implicitFlow          implicit (and hybrid with tokens) responses are switched on
+ * @param directAccessGrants    the password grant is switched on
+ * @param realmDefaultAlgorithm the realm's {@code defaultSignatureAlgorithm}, which Keycloak signs access and ID tokens
+ *                              with where the client names none; null: Keycloak's own default, RS256
  */
 public record ClientTokenSettings(
         String accessTokenAlgorithm,
         String idTokenAlgorithm,
         String userInfoAlgorithm,
         boolean implicitFlow,
-        boolean directAccessGrants) {
+        boolean directAccessGrants,
+        String realmDefaultAlgorithm) {
 
     /** The signature settings, by the attribute an administrator sets (the names the admin REST API uses). */
     public static final String ACCESS_TOKEN = OIDCConfigAttributes.ACCESS_TOKEN_SIGNED_RESPONSE_ALG;
@@ -39,15 +40,47 @@ public record ClientTokenSettings(
     /** HMAC: whoever can verify such a token can also forge one, every resource server included. */
     private static final Set<String> SYMMETRIC = Set.of(Algorithm.HS256, Algorithm.HS384, Algorithm.HS512);
 
-    /** One setting with the value that makes it weak. */
-    public record Weakness(String setting, String value) {
+    /**
+     * One setting with the value that makes it weak.
+     *
+     * @param fromRealmDefault the client leaves the setting unset, and the value is the realm's default algorithm
+     */
+    public record Weakness(String setting, String value, boolean fromRealmDefault) {
+
+        public Weakness(String setting, String value) {
+            this(setting, value, false);
+        }
 
         public String describe() {
-            return "'" + setting + "' = '" + value + "'";
+            return fromRealmDefault
+                    ? "the realm's default signature algorithm '" + value + "' (used where '" + setting + "' is unset)"
+                    : "'" + setting + "' = '" + value + "'";
         }
 
         public boolean isSignature() {
             return setting.equals(ACCESS_TOKEN) || setting.equals(ID_TOKEN) || setting.equals(USER_INFO);
+        }
+
+        /** A forgeable signature is forbidden outside tier low; a token-leaking grant where the tier refuses it. */
+        public boolean forbiddenBy(ConfiguredTier tier) {
+            return isSignature() ? tier.tier().forbidsWeakSignatures() : tier.policy().refuseLegacyGrants();
+        }
+
+        /**
+         * Whether the tier of {@code grant} refuses the client's requests for this weakness: a signature weakens the
+         * tokens of every grant, a switch opens only its own grant.
+         */
+        public boolean affects(Grant grant) {
+            return switch (setting) {
+                case IMPLICIT_FLOW -> grant == Grant.AUTHORIZATION;
+                case DIRECT_ACCESS_GRANTS -> grant == Grant.PASSWORD;
+                default -> true;
+            };
+        }
+
+        /** The same setting with the same value, wherever the value comes from. */
+        boolean sameAs(Weakness other) {
+            return setting.equals(other.setting) && value.equals(other.value);
         }
     }
 
@@ -55,40 +88,28 @@ public record ClientTokenSettings(
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         return new ClientTokenSettings(client.getAttribute(ACCESS_TOKEN), config.getIdTokenSignedResponseAlg(),
                 config.getUserInfoSignedResponseAlg(), client.isImplicitFlowEnabled(),
-                client.isDirectAccessGrantsEnabled());
-    }
-
-    /**
-     * What the client would be after an update: Keycloak keeps what the proposal leaves out (a missing attribute or
-     * a null switch), and removes an attribute proposed empty.
-     */
-    public static ClientTokenSettings proposed(ClientRepresentation proposal, ClientModel current) {
-        ClientTokenSettings now = of(current);
-        Map<String, String> attributes = proposal.getAttributes() == null ? Map.of() : proposal.getAttributes();
-        return new ClientTokenSettings(
-                attributes.containsKey(ACCESS_TOKEN) ? attributes.get(ACCESS_TOKEN) : now.accessTokenAlgorithm,
-                attributes.containsKey(ID_TOKEN) ? attributes.get(ID_TOKEN) : now.idTokenAlgorithm,
-                attributes.containsKey(USER_INFO) ? attributes.get(USER_INFO) : now.userInfoAlgorithm,
-                proposal.isImplicitFlowEnabled() == null ? now.implicitFlow : proposal.isImplicitFlowEnabled(),
-                proposal.isDirectAccessGrantsEnabled() == null ? now.directAccessGrants
-                        : proposal.isDirectAccessGrantsEnabled());
+                client.isDirectAccessGrantsEnabled(), client.getRealm().getDefaultSignatureAlgorithm());
     }
 
     /** {@code none}, or a symmetric (HMAC) algorithm. */
     public static boolean isWeakAlgorithm(String algorithm) {
-        if (algorithm == null || algorithm.isBlank()) {
+        if (isBlank(algorithm)) {
             return false;
         }
         String alg = algorithm.trim();
         return alg.toLowerCase(Locale.ROOT).equals("none") || SYMMETRIC.contains(alg.toUpperCase(Locale.ROOT));
     }
 
-    /** The access, ID and userinfo signature settings that are {@code none} or symmetric. */
+    /**
+     * The access, ID and userinfo signatures that are {@code none} or symmetric. Keycloak signs access and ID tokens
+     * with the realm's default algorithm where the client sets none (its token manager); userinfo is signed only
+     * where the client asks for it.
+     */
     public List<Weakness> weakSignatures() {
         List<Weakness> weak = new ArrayList<>();
-        addIfWeak(weak, ACCESS_TOKEN, accessTokenAlgorithm);
-        addIfWeak(weak, ID_TOKEN, idTokenAlgorithm);
-        addIfWeak(weak, USER_INFO, userInfoAlgorithm);
+        addIfWeak(weak, ACCESS_TOKEN, accessTokenAlgorithm, true);
+        addIfWeak(weak, ID_TOKEN, idTokenAlgorithm, true);
+        addIfWeak(weak, USER_INFO, userInfoAlgorithm, false);
         return weak;
     }
 
@@ -105,26 +126,29 @@ public record ClientTokenSettings(
     }
 
     /**
-     * What a tier forbids in these settings that {@code before} did not have yet: the weaknesses an update would
-     * introduce. A weakness the client already had is the posture report's to show, not the update's to refuse, so
-     * that an administrator can still edit everything else of a client that entered the tier weak.
+     * The weaknesses these settings have that {@code before} did not: what an update introduces. A weakness the
+     * client already had is the posture report's to show, not the update's to refuse, so that an administrator can
+     * still edit everything else of a client that entered its tier weak.
      */
-    public List<Weakness> introducedUnder(ConfiguredTier tier, ClientTokenSettings before) {
-        List<Weakness> introduced = new ArrayList<>();
-        if (tier.tier().forbidsWeakSignatures()) {
-            weakSignatures().stream().filter(weakness -> !before.weakSignatures().contains(weakness))
-                    .forEach(introduced::add);
-        }
-        if (tier.policy().refuseLegacyGrants()) {
-            legacyGrants().stream().filter(weakness -> !before.legacyGrants().contains(weakness))
-                    .forEach(introduced::add);
-        }
-        return introduced;
+    public List<Weakness> introducedSince(ClientTokenSettings before) {
+        List<Weakness> had = new ArrayList<>(before.weakSignatures());
+        had.addAll(before.legacyGrants());
+        List<Weakness> now = new ArrayList<>(weakSignatures());
+        now.addAll(legacyGrants());
+        return now.stream().filter(weakness -> had.stream().noneMatch(weakness::sameAs)).toList();
     }
 
-    private static void addIfWeak(List<Weakness> weak, String setting, String algorithm) {
-        if (isWeakAlgorithm(algorithm)) {
-            weak.add(new Weakness(setting, algorithm.trim()));
+    private void addIfWeak(List<Weakness> weak, String setting, String algorithm, boolean realmDefaultApplies) {
+        if (!isBlank(algorithm)) {
+            if (isWeakAlgorithm(algorithm)) {
+                weak.add(new Weakness(setting, algorithm.trim()));
+            }
+        } else if (realmDefaultApplies && isWeakAlgorithm(realmDefaultAlgorithm)) {
+            weak.add(new Weakness(setting, realmDefaultAlgorithm.trim(), true));
         }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 }

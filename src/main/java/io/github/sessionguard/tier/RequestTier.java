@@ -22,6 +22,11 @@ public final class RequestTier {
 
     private static final String RESOLVED = "session-guard.request-tier.resolved";
     private static final String OBSERVED = "session-guard.request-tier.observed";
+    /**
+     * Keycloak's RFC 7009 endpoint. A revocation ends a session only for a refresh token, so its request is asked
+     * about the refresh grant, the grant that token serves.
+     */
+    private static final String REVOCATION_PATH = "/protocol/openid-connect/revoke";
 
     private RequestTier() {
     }
@@ -88,18 +93,29 @@ public final class RequestTier {
     private static EffectiveTier resolve(KeycloakSession session, ClientModel client) {
         RealmModel realm = client.getRealm();
         Map<String, String> parameters = requestParameters(session);
-        return new ClientTierResolver(session).resolve(realm, client, grantOf(parameters),
+        return new ClientTierResolver(session).resolve(realm, client, grantOf(session, parameters),
                 parameters.get(OAuth2Constants.SCOPE));
     }
 
-    /** The grant this request asks for: its {@code grant_type}, or an authorization request where there is none. */
+    /**
+     * The grant this request asks for: its {@code grant_type}; the refresh grant for a revocation; an authorization
+     * request where there is neither.
+     */
     public static Grant grant(KeycloakSession session) {
-        return grantOf(requestParameters(session));
+        return grantOf(session, requestParameters(session));
     }
 
-    private static Grant grantOf(Map<String, String> parameters) {
+    private static Grant grantOf(KeycloakSession session, Map<String, String> parameters) {
         String grantType = parameters.get(OAuth2Constants.GRANT_TYPE);
-        return grantType == null ? Grant.AUTHORIZATION : Grant.ofTokenRequest(grantType);
+        if (grantType != null) {
+            return Grant.ofTokenRequest(grantType);
+        }
+        return isRevocation(session.getContext().getHttpRequest()) ? Grant.REFRESH_TOKEN : Grant.AUTHORIZATION;
+    }
+
+    private static boolean isRevocation(HttpRequest request) {
+        return request != null && request.getUri() != null
+                && request.getUri().getPath().endsWith(REVOCATION_PATH);
     }
 
     /** The request's form and query parameters that matter here; none outside an HTTP request. */

@@ -43,19 +43,8 @@ class EveryGrantIT {
     private static final long MAX = 300;
     private static final String SECRET = "secret";
     private static final String SCOPE = "tiered-scope";
-    private static final String ROLE = "tiered";
-    private static final String ATTRIBUTE = "session-guard-it.tiered";
-
-    /** Keycloak's own conditions and this extension's, each configured to select both clients. */
-    private static final Map<String, String> CONDITIONS = Map.of(
-            "client-id", "{\"clients\": [\"one\", \"two\"]}",
-            "client-roles", "{\"roles\": [\"" + ROLE + "\"]}",
-            "client-access-type", "{\"type\": [\"confidential\"]}",
-            // Keycloak keeps this condition's attributes as a JSON text inside the JSON.
-            "client-attributes", "{\"attributes\": \"[{\\\"key\\\": \\\"" + ATTRIBUTE
-                    + "\\\", \\\"value\\\": \\\"yes\\\"}]\"}",
-            "client-scopes", "{\"type\": \"Default\", \"scopes\": [\"" + SCOPE + "\"]}",
-            "any-client", "{}");
+    private static final Map<String, String> CONDITIONS = ConditionsSelectingOneAndTwo.with(Map.of(
+            "client-scopes", "{\"type\": \"Default\", \"scopes\": [\"" + SCOPE + "\"]}"));
 
     private KeycloakServer server;
     private AdminApi admin;
@@ -246,9 +235,7 @@ class EveryGrantIT {
         for (String clientId : List.of("one", "two", "three")) {
             grantEverything(realm.confidentialClient(clientId, SECRET));
         }
-        ObjectNode clientRoles = realm.json().putObject("roles").putObject("client");
-        clientRoles.putArray("one").addObject().put("name", ROLE);
-        clientRoles.putArray("two").addObject().put("name", ROLE);
+        ConditionsSelectingOneAndTwo.giveRoles(realm);
         realm.tierProfile("strict", Map.of("tier", "high", "access-token-lifespan", ACCESS, "idle-timeout", IDLE,
                         "max-lifespan", MAX, "refuse-legacy-grants", false))
                 .tierProfile("looser", Map.of("tier", "medium", "access-token-lifespan", ACCESS * 2,
@@ -277,7 +264,7 @@ class EveryGrantIT {
         attributes.put("oauth2.device.authorization.grant.enabled", "true")
                 .put("standard.token.exchange.enabled", "true")
                 .put("standard.token.exchange.enableRefreshRequestedTokenType", "SAME_SESSION")
-                .put(ATTRIBUTE, "yes");
+                .put(ConditionsSelectingOneAndTwo.ATTRIBUTE, "yes");
         ObjectNode audience = client.putArray("protocolMappers").addObject().put("name", "own-audience")
                 .put("protocol", "openid-connect").put("protocolMapper", "oidc-audience-mapper");
         audience.putObject("config").put("included.client.audience", client.get("clientId").asText())

@@ -11,6 +11,7 @@ import java.util.List;
 import org.keycloak.common.Profile;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -21,9 +22,10 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 
 /**
- * Catches the admin actions after which Keycloak keeps a user's sessions, or drops them unannounced, and hands them to
- * the funnel, in the admin request's transaction: a password reset and disabling a user end the sessions whose tier
- * asks for it; "sign out all sessions" tells exactly the sessions the admin request removed.
+ * Catches the actions after which Keycloak keeps a user's sessions, or drops them unannounced, and hands them to the
+ * funnel: a revocation ends the session where the client's tier asks for it; in the admin request's transaction, a
+ * password reset and disabling a user end the sessions whose tier asks for it, and "sign out all sessions" tells
+ * exactly the sessions the admin request removed.
  */
 final class SessionDeathListener implements EventListenerProvider {
 
@@ -38,7 +40,11 @@ final class SessionDeathListener implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        // User events need nothing: the paths they stand for reach the funnel through the OIDC protocol.
+        // Of the user events, only a revocation can leave a session to end here; the session deaths the others stand
+        // for reach the funnel through the OIDC protocol.
+        if (event.getType() == EventType.REVOKE_GRANT) {
+            new RevocationEndsSession(session).revoked(event);
+        }
     }
 
     @Override

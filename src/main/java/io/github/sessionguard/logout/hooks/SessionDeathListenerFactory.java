@@ -20,9 +20,9 @@ import org.keycloak.models.UserModel;
 import org.keycloak.provider.Provider;
 
 /**
- * Hooks the session deaths Keycloak doesn't announce: admin actions (as a global event listener, so no realm has to
- * switch it on) and user deletion (Keycloak's pre-removal event, in the deleting transaction); and keeps Session
- * Guard's rows from outliving their realm, client or user. It also starts the expiry scan
+ * Hooks the session deaths Keycloak doesn't announce: revocations and admin actions (as a global event listener, so no
+ * realm has to switch it on) and user deletion (Keycloak's pre-removal event, in the deleting transaction); and keeps
+ * Session Guard's rows from outliving their realm, client or user. It also starts the expiry scan
  * ({@code --spi-events-listener--session-guard--expiry-scan-interval-seconds}).
  */
 public final class SessionDeathListenerFactory implements EventListenerProviderFactory {
