@@ -13,7 +13,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
-import io.github.sessionguard.testprovider.AdminRequestPauseFactory;
+import io.github.sessionguard.testprovider.AdminRequestFaultsFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ class RealmSignOutIT {
         Path paused = signals.resolve("sign-out");
         CompletableFuture<HttpResult> signOut = CompletableFuture.supplyAsync(() -> admin.post(
                 "/admin/realms/" + REALM + "/logout-all", null,
-                Map.of(AdminRequestPauseFactory.PAUSE_FILE_HEADER, paused.toString())));
+                Map.of(AdminRequestFaultsFactory.PAUSE_FILE_HEADER, paused.toString())));
         Deadline.await(Duration.ofSeconds(30), "the sign-out to remove the sessions and pause before it commits",
                 () -> Files.exists(paused) || signOut.isDone());
         assertThat(signOut).as("the sign-out request, which must still be in flight").isNotDone();

@@ -20,7 +20,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
-import io.github.sessionguard.testprovider.AdminCommitFaultFactory;
+import io.github.sessionguard.testprovider.AdminRequestFaultsFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +173,7 @@ class SessionDeathPathsIT {
 
         HttpResult failed = admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
                 .put("type", "password").put("value", "never-stored").put("temporary", false),
-                Map.of(AdminCommitFaultFactory.FAIL_COMMIT_HEADER, "true"));
+                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
 
         assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
         assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
@@ -209,7 +209,7 @@ class SessionDeathPathsIT {
         ObjectNode disabled = ((ObjectNode) user.deepCopy()).put("enabled", false);
 
         HttpResult failed = admin.put(realmPath("/users/" + sso.userId()), disabled,
-                Map.of(AdminCommitFaultFactory.FAIL_COMMIT_HEADER, "true"));
+                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
 
         assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
         assertThat(admin.getJson(realmPath("/users/" + sso.userId())).get("enabled").asBoolean()).isTrue();
