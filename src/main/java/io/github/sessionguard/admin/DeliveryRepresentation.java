@@ -4,12 +4,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.sessionguard.logout.outbox.DeliveryStatus;
 import io.github.sessionguard.logout.outbox.Notification;
 
-/** One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis. */
+/**
+ * One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis;
+ * {@code url} is where the last try went (before the first, the client's URL when the notification was queued), and
+ * {@code lastError} of a skipped one says why it was not sent.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeliveryRepresentation(
         String id,
         String status,
         String clientId,
+        String url,
         String userSessionId,
         String userId,
         String reason,
@@ -23,7 +28,7 @@ public record DeliveryRepresentation(
     static DeliveryRepresentation of(Notification row) {
         boolean pending = row.status() == DeliveryStatus.PENDING;
         return new DeliveryRepresentation(row.id(), row.status().name().toLowerCase(java.util.Locale.ROOT),
-                row.clientId(), row.userSessionId(), row.userId(), row.reason().detail(), row.jti(),
+                row.clientId(), row.logoutUrl(), row.userSessionId(), row.userId(), row.reason().detail(), row.jti(),
                 row.attempts(), row.lastError(), row.createdAt(), pending ? row.nextAttemptAt() : null,
                 row.deliveredAt());
     }

@@ -64,6 +64,7 @@ public record EffectivePolicyRepresentation(
         TierSource source = effective.primarySource().orElse(null);
         TierPolicy policy = effective.policy().orElse(null);
         if (source == null || policy == null) {
+            warnings.addAll(TierWarnings.logout(client));
             return new EffectivePolicyRepresentation(client.getClientId(), null, null, null, null, null, null, null,
                     null, null, null, null, null, null, null, null, null, null, grants,
                     List.copyOf(warnings));

@@ -99,7 +99,10 @@ public final class SessionGuardAdminResource {
                         .representation(ModelToRepresentation.toRepresentation(scope)).success());
     }
 
-    /** Logout notifications of this realm in one state: pending (waiting or retrying), failed, or delivered. */
+    /**
+     * Logout notifications of this realm in one state: pending (waiting or retrying), failed, delivered, or skipped
+     * (the client was no longer to be told when the notification came to be sent).
+     */
     @GET
     @Path("deliveries")
     @Produces(MediaType.APPLICATION_JSON)
@@ -113,14 +116,17 @@ public final class SessionGuardAdminResource {
         return outbox().list(realm, wanted, first, max).stream().map(DeliveryRepresentation::of).toList();
     }
 
-    /** Puts a failed notification back in line, with a fresh count of tries. */
+    /**
+     * Puts a failed or skipped notification back in line, with a fresh count of tries; it goes to the client's
+     * back-channel logout URL as it is when it is sent.
+     */
     @POST
     @Path("deliveries/{id}/retry")
     @Produces(MediaType.APPLICATION_JSON)
     public DeliveryRepresentation retry(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
         return outbox().retry(realm, id).map(DeliveryRepresentation::of).orElseThrow(() -> notFound(
-                "No failed logout notification '" + id + "' in realm '" + realm.getName() + "'"));
+                "No failed or skipped logout notification '" + id + "' in realm '" + realm.getName() + "'"));
     }
 
     private LogoutOutboxProvider outbox() {
@@ -136,7 +142,7 @@ public final class SessionGuardAdminResource {
         try {
             return DeliveryStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw badRequest("'status' must be pending, failed or delivered; got '" + status + "'");
+            throw badRequest("'status' must be pending, failed, delivered or skipped; got '" + status + "'");
         }
     }
 
