@@ -49,6 +49,7 @@ public final class ExpiryScan {
 
     private final KeycloakSessionFactory factory;
     private final int batchSize;
+    private final TierChangeWatch tierChanges = new TierChangeWatch();
 
     ExpiryScan(KeycloakSessionFactory factory, int batchSize) {
         this.factory = factory;
@@ -108,6 +109,7 @@ public final class ExpiryScan {
 
     private int scan() {
         long now = Time.currentTime();
+        KeycloakModelUtils.runJobInTransaction(factory, session -> tierChanges.pullForwardChanged(session, now));
         List<ParticipantStore.Due> due = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 session -> new ParticipantStore(session).due(now, batchSize));
         for (ParticipantStore.Due row : due) {

@@ -123,6 +123,23 @@ public final class ParticipantStore {
                 .setParameter("checkAt", checkAt).setParameter("id", participant.id()).executeUpdate();
     }
 
+    /**
+     * The realm's tier configuration changed: every participation of it is due now, so that the scan settles it by
+     * the tier in force (a stricter tier must not wait for the look the old one scheduled).
+     *
+     * @return how many were moved
+     */
+    public int pullForwardRealm(String realmId, long now) {
+        return em.createNamedQuery("sgPullForwardRealm").setParameter("realmId", realmId).setParameter("now", now)
+                .executeUpdate();
+    }
+
+    /** As {@link #pullForwardRealm}, for one client whose settings (and so perhaps its tier) changed. */
+    public int pullForwardClient(String clientUuid, long now) {
+        return em.createNamedQuery("sgPullForwardClient").setParameter("clientUuid", clientUuid)
+                .setParameter("now", now).executeUpdate();
+    }
+
     /** The scan failed on this row: it is looked at again after a backoff that grows with each failure in a row. */
     public void scanFailed(String id, long checkAt) {
         em.createNamedQuery("sgParticipantScanFailed").setParameter("checkAt", checkAt).setParameter("id", id)

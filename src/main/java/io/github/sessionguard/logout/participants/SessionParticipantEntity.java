@@ -39,6 +39,10 @@ import jakarta.persistence.Table;
                 + " where p.userSessionId = :userSessionId and p.offline = :offline"),
         @NamedQuery(name = "sgPurgeParticipantsOfRealm", query = "delete from SessionParticipantEntity p"
                 + " where p.realmId = :realmId"),
+        @NamedQuery(name = "sgPullForwardRealm", query = "update SessionParticipantEntity p set p.checkAt = :now"
+                + " where p.realmId = :realmId and p.checkAt > :now"),
+        @NamedQuery(name = "sgPullForwardClient", query = "update SessionParticipantEntity p set p.checkAt = :now"
+                + " where p.clientUuid = :clientUuid and p.checkAt > :now"),
         @NamedQuery(name = "sgPurgeParticipantsOfClient", query = "delete from SessionParticipantEntity p"
                 + " where p.clientUuid = :clientUuid"),
         @NamedQuery(name = "sgPurgeParticipantsOfUser", query = "delete from SessionParticipantEntity p"
