@@ -5,15 +5,17 @@ import io.github.sessionguard.logout.outbox.DeliveryStatus;
 import io.github.sessionguard.logout.outbox.Notification;
 
 /**
- * One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis.
- * {@code userSessionId}, {@code userId} and {@code lastError} say whose session it was; they are null for a caller
- * who may not view users.
+ * One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis;
+ * {@code url} is where the last try went (before the first, the client's URL when the notification was queued), and
+ * {@code lastError} of a skipped one says why it was not sent. {@code userSessionId}, {@code userId} and
+ * {@code lastError} say whose session it was; they are null for a caller who may not view users.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeliveryRepresentation(
         String id,
         String status,
         String clientId,
+        String url,
         String userSessionId,
         String userId,
         String reason,
@@ -26,14 +28,14 @@ public record DeliveryRepresentation(
 
     /** The same notification without whose session it was, and without the relying party's answer, which may say. */
     DeliveryRepresentation withoutWhoseSession() {
-        return new DeliveryRepresentation(id, status, clientId, null, null, reason, jti, attempts, null, createdAt,
+        return new DeliveryRepresentation(id, status, clientId, url, null, null, reason, jti, attempts, null, createdAt,
                 nextAttemptAt, deliveredAt);
     }
 
     static DeliveryRepresentation of(Notification row) {
         boolean pending = row.status() == DeliveryStatus.PENDING;
         return new DeliveryRepresentation(row.id(), row.status().name().toLowerCase(java.util.Locale.ROOT),
-                row.clientId(), row.userSessionId(), row.userId(), row.reason().detail(), row.jti(),
+                row.clientId(), row.logoutUrl(), row.userSessionId(), row.userId(), row.reason().detail(), row.jti(),
                 row.attempts(), row.lastError(), row.createdAt(), pending ? row.nextAttemptAt() : null,
                 row.deliveredAt());
     }

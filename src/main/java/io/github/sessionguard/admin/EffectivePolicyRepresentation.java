@@ -78,6 +78,7 @@ public record EffectivePolicyRepresentation(
         TierSource source = effective.primarySource().orElse(null);
         TierPolicy policy = effective.policy().orElse(null);
         if (source == null || policy == null) {
+            warnings.addAll(TierWarnings.logout(client));
             return withoutValues(client.getClientId(), null, null, grants, warnings);
         }
         if (effective.sources().size() > 1) {

@@ -110,9 +110,10 @@ public final class SessionGuardAdminResource {
     }
 
     /**
-     * Logout notifications of this realm in one state: pending (waiting or retrying), failed, or delivered. Whose
-     * session each one ended (user, session, and the relying party's answer, which may quote them) is shown only to
-     * callers who may view users, Keycloak's rule for sessions; view-realm sees the rest.
+     * Logout notifications of this realm in one state: pending (waiting or retrying), failed, delivered, or skipped
+     * (the client was no longer to be told when the notification came to be sent). Whose session each one ended
+     * (user, session, and the last error, which may quote them) is shown only to callers who may view users,
+     * Keycloak's rule for sessions; view-realm sees the rest.
      */
     @GET
     @Path("deliveries")
@@ -126,14 +127,17 @@ public final class SessionGuardAdminResource {
         return outbox().list(realm, wanted, from, count).stream().map(this::asShownToCaller).toList();
     }
 
-    /** Puts a failed notification back in line, with a fresh count of tries. */
+    /**
+     * Puts a failed or skipped notification back in line, with a fresh count of tries; it goes to the client's
+     * back-channel logout URL as it is when it is sent.
+     */
     @POST
     @Path("deliveries/{id}/retry")
     @Produces(MediaType.APPLICATION_JSON)
     public DeliveryRepresentation retry(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
         return outbox().retry(realm, id).map(this::asShownToCaller).orElseThrow(() -> notFound(
-                "No failed logout notification '" + id + "' in realm '" + realm.getName() + "'"));
+                "No failed or skipped logout notification '" + id + "' in realm '" + realm.getName() + "'"));
     }
 
     private DeliveryRepresentation asShownToCaller(Notification row) {
@@ -154,7 +158,7 @@ public final class SessionGuardAdminResource {
         try {
             return DeliveryStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw badRequest("'status' must be pending, failed or delivered; got '" + status + "'");
+            throw badRequest("'status' must be pending, failed, delivered or skipped; got '" + status + "'");
         }
     }
 

@@ -1,19 +1,19 @@
 package io.github.sessionguard.logout;
 
+import io.github.sessionguard.backchannel.BackchannelTarget;
 import io.github.sessionguard.logout.outbox.DeliveryStatus;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLookup;
+import io.github.sessionguard.logout.participants.TierDeadlines;
 import io.github.sessionguard.notify.NoticeReason;
 import io.github.sessionguard.notify.UserNoticeProvider;
 import io.github.sessionguard.tier.ClientLastUse;
-import java.net.URI;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -25,16 +25,15 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /**
  * The one way a session's death becomes back-channel logouts. Every hook that catches a death calls one of its three
- * entries: the whole session ended; one client's part ended; the session is already gone. It alone decides who is
- * told (an enabled OIDC client with an http(s) back-channel logout URL, front-channel logout off, and a session that
- * is not transient), writes the outbox rows in the caller's transaction, forgets the participations that ended, and
- * records the {@code LOGOUT} event with the reason. A client is told at most once per session and transaction, however
- * many of Keycloak's paths report the same death. It also decides which deaths the user is told about (a replay, an
- * administrator's password reset or disabling), and hands those to {@code notify}, which sends after the commit.
+ * entries: the whole session ended; one client's part ended; the session is already gone. It queues whom
+ * {@link BackchannelTarget} says is told (in a session that is not transient), writes the outbox rows in the caller's
+ * transaction, forgets the participations that ended, and records the {@code LOGOUT} event with the reason. A client
+ * is told at most once per session and transaction, however many of Keycloak's paths report the same death. It also
+ * decides which deaths the user is told about (a replay, an administrator's password reset or disabling), and hands
+ * those to {@code notify}, which sends after the commit.
  */
 public final class LogoutFunnel {
 
@@ -51,25 +50,22 @@ public final class LogoutFunnel {
      * A client took part in a session (after a login, never on a refresh): recorded if it is ever to be told, so that
      * a death Keycloak doesn't announce (expiry, realm sign-out) and the client's tier deadlines reach it.
      *
-     * @param tierIdleSeconds the client's tier idle timeout, null outside every tier
-     * @param tierMaxDeadline epoch second past which the client's tier allows no token, null outside every tier
+     * @param tier the client's tier deadlines in this request, which schedule the first look; the scan reads the tier
+     *             in force again when it looks
      */
     public void clientJoined(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession,
-            Long tierIdleSeconds, Long tierMaxDeadline) {
+            TierDeadlines tier) {
         RealmModel realm = userSession.getRealm();
         ClientModel client = clientSession.getClient();
         if (outbox() == null || !told(realm, client, userSession)) {
             return;
         }
         long now = Time.currentTime();
-        Participant joined = new Participant(
+        new ParticipantStore(session).save(new Participant(
                 ParticipantStore.idOf(userSession.getId(), client.getId(), userSession.isOffline()), realm.getId(),
                 userSession.getId(), userSession.isOffline(), client.getId(), userSession.getUser().getId(),
-                SessionLookup.issuer(session, realm, clientSession), tierIdleSeconds, tierMaxDeadline, now, now, 0);
-        long checkAt = ParticipantStore.nextCheck(joined, realm, userSession.getStarted(), now, now);
-        new ParticipantStore(session).save(new Participant(joined.id(), joined.realmId(), joined.userSessionId(),
-                joined.offline(), joined.clientUuid(), joined.userId(), joined.issuer(), tierIdleSeconds,
-                tierMaxDeadline, now, checkAt, 0));
+                SessionLookup.issuer(session, realm, clientSession), now,
+                ParticipantStore.nextCheck(userSession, tier, now, now), 0), tier);
     }
 
     /**
@@ -136,7 +132,7 @@ public final class LogoutFunnel {
      */
     public boolean clientLoggedOut(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
         ClientModel client = clientSession.getClient();
-        if (outbox() == null || backchannelUrl(client) == null) {
+        if (outbox() == null || BackchannelTarget.configuredUrl(client) == null) {
             return false;
         }
         RealmModel realm = userSession.getRealm();
@@ -198,44 +194,22 @@ public final class LogoutFunnel {
     }
 
     /**
-     * Who is told: an enabled OpenID Connect client with an http(s) back-channel logout URL and front-channel logout
-     * off (as Keycloak's own sender requires), in a session that is not transient (a client-credentials grant's).
+     * Who is told: the client's {@link BackchannelTarget} says it is, in a session that is not transient (a
+     * client-credentials grant's).
      */
     private static boolean told(RealmModel realm, ClientModel client, UserSessionModel userSession) {
         if (userSession != null
                 && userSession.getPersistenceState() == UserSessionModel.SessionPersistenceState.TRANSIENT) {
             return false;
         }
-        if (!client.isEnabled() || client.isFrontchannelLogout()
-                || (client.getProtocol() != null && !OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()))) {
-            return false;
+        BackchannelTarget target = BackchannelTarget.of(client);
+        if (!target.told()) {
+            // Not a warning per death: the posture report and the effective-policy endpoint name a URL that can't be
+            // used once, where the administrator looks.
+            LOG.debugf("Client %s of realm %s is not told: %s", client.getClientId(), realm.getName(),
+                    target.miss().describe());
         }
-        String url = backchannelUrl(client);
-        if (url == null) {
-            return false;
-        }
-        if (!isHttp(url)) {
-            LOG.warnf("Client %s of realm %s has a back-channel logout URL that is not http(s); it is never told",
-                    client.getClientId(), realm.getName());
-            return false;
-        }
-        return true;
-    }
-
-    private static String backchannelUrl(ClientModel client) {
-        String url = OIDCAdvancedConfigWrapper.fromClientModel(client).getBackchannelLogoutUrl();
-        return url == null || url.isBlank() ? null : url.trim();
-    }
-
-    /** The only URLs ever tried: absolute http and https. */
-    public static boolean isHttp(String url) {
-        try {
-            URI uri = URI.create(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return target.told();
     }
 
     /** Online and offline sessions share their id, and a relying party knows one {@code sid}: told once for both. */
@@ -254,7 +228,7 @@ public final class LogoutFunnel {
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         long now = System.currentTimeMillis();
         outbox.add(new Notification(KeycloakModelUtils.generateId(), realm.getId(), client.getId(),
-                client.getClientId(), userId, userSessionId, issuer, backchannelUrl(client),
+                client.getClientId(), userId, userSessionId, issuer, BackchannelTarget.of(client).url(),
                 config.isBackchannelLogoutSessionRequired(), config.getBackchannelLogoutRevokeOfflineTokens(), reason,
                 KeycloakModelUtils.generateId(), DeliveryStatus.PENDING, 0, now, now, now, null, null, null));
     }

@@ -1,5 +1,6 @@
 package io.github.sessionguard.posture;
 
+import io.github.sessionguard.backchannel.BackchannelTarget;
 import io.github.sessionguard.assignment.TierScope;
 import io.github.sessionguard.tier.ClientTokenSettings;
 import io.github.sessionguard.tier.ConfiguredTier;
@@ -154,10 +155,15 @@ final class ClientRules {
             findings.add(FindingId.FRONT_CHANNEL_LOGOUT_ON.finding("'Front channel logout' is on: Keycloak's"
                     + " back-channel logout skips this client, so its backend is never told a session ended"));
         }
-        if (!client.isPublicClient() && client.isStandardFlowEnabled()
-                && isBlank(config.getBackchannelLogoutUrl())) {
+        BackchannelTarget.Miss miss = BackchannelTarget.of(client).miss();
+        if (miss == BackchannelTarget.Miss.NO_URL && !client.isPublicClient() && client.isStandardFlowEnabled()) {
             findings.add(FindingId.NO_BACKCHANNEL_LOGOUT_URL.finding("Confidential client with the standard flow and"
                     + " no 'Backchannel logout URL': its backend is never told a session ended"));
+        }
+        if (miss == BackchannelTarget.Miss.NOT_HTTP_URL) {
+            findings.add(FindingId.BACKCHANNEL_LOGOUT_URL_NOT_HTTP.finding("'Backchannel logout URL' '"
+                    + BackchannelTarget.configuredUrl(client) + "' is not an absolute http(s) URL: Session Guard never"
+                    + " sends to it, so the client's backend is never told a session ended"));
         }
     }
 
@@ -209,9 +215,5 @@ final class ClientRules {
 
     private String tierId() {
         return tier.orElseThrow().tier().id();
-    }
-
-    private static boolean isBlank(String value) {
-        return value == null || value.isBlank();
     }
 }

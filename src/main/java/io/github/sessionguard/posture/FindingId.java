@@ -36,6 +36,10 @@ public enum FindingId {
     NO_BACKCHANNEL_LOGOUT_URL("no-backchannel-logout-url", Severity.MEDIUM,
             List.of("OWASP M9", "OpenID Connect Back-Channel Logout 1.0"),
             "Set the client's 'Backchannel logout URL', so that its backend hears of every ended session."),
+    BACKCHANNEL_LOGOUT_URL_NOT_HTTP("backchannel-logout-url-not-http", Severity.MEDIUM,
+            List.of("OWASP M9", "OpenID Connect Back-Channel Logout 1.0"),
+            "Write the client's 'Backchannel logout URL' in full, with an http(s) scheme and a host"
+                    + " (https://rp.example/logout); a path (/logout) needs the client's Root URL."),
     WEAK_SIGNATURE_ALGORITHM("weak-signature-algorithm", Severity.HIGH,
             List.of("OWASP M9", "ASVS 5.0 9.1.2", "RFC 8725 3.1"),
             "Clear the algorithm (the realm's default is RS256) or choose an asymmetric one (RS256, PS256, ES256)."),

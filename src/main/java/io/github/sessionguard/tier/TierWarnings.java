@@ -1,10 +1,10 @@
 package io.github.sessionguard.tier;
 
+import io.github.sessionguard.backchannel.BackchannelTarget;
 import java.util.ArrayList;
 import java.util.List;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
-import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
 
 /**
  * The places where a realm or a client's own settings cap or contradict its tier. A tier never lengthens anything
@@ -50,14 +50,19 @@ public final class TierWarnings {
     /** Where the client's relying party would not hear of an ended session. */
     public static List<String> logout(ClientModel client) {
         List<String> warnings = new ArrayList<>();
-        OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         if (client.isFrontchannelLogout()) {
             warnings.add("Front-channel logout is on: Keycloak's back-channel logout skips this client; switch it"
                     + " off so that the relying party hears of every ended session");
         }
-        if (!client.isPublicClient() && !client.isBearerOnly() && isBlank(config.getBackchannelLogoutUrl())) {
+        BackchannelTarget.Miss miss = BackchannelTarget.of(client).miss();
+        if (miss == BackchannelTarget.Miss.NO_URL && !client.isPublicClient() && !client.isBearerOnly()) {
             warnings.add("Confidential client without a back-channel logout URL: its relying party is never told"
                     + " when a session ends");
+        }
+        if (miss == BackchannelTarget.Miss.NOT_HTTP_URL) {
+            warnings.add("Back-channel logout URL '" + BackchannelTarget.configuredUrl(client) + "' is not an"
+                    + " absolute http(s) URL: it is never sent to, so the relying party is never told when a session"
+                    + " ends");
         }
         return List.copyOf(warnings);
     }

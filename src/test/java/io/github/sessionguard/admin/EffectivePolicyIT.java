@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 @KeycloakIntegrationTest
 class EffectivePolicyIT {
 
+    /** Keycloak stores a path as a back-channel logout URL and resolves it against the client's Root URL. */
+    private static final String SCHEMELESS_URL = "/rp/logout";
+    private static final String FTP_URL = "ftp://rp.example/logout";
+
     private static final String REALM = "effective-policy";
 
     private AdminApi admin;
@@ -33,6 +37,12 @@ class EffectivePolicyIT {
                 .put("frontchannelLogout", true).putObject("attributes")
                 .put("backchannel.logout.url", "http://127.0.0.1:9/logout");
         realm.confidentialClient("web-outside", "outside-secret");
+        realm.confidentialClient("web-schemeless", "schemeless-secret").putObject("attributes")
+                .put("backchannel.logout.url", SCHEMELESS_URL);
+        realm.confidentialClient("outside-ftp", "ftp-secret").putObject("attributes")
+                .put("backchannel.logout.url", FTP_URL);
+        realm.confidentialClient("web-rooted", "rooted-secret").put("rootUrl", "http://127.0.0.1:9")
+                .putObject("attributes").put("backchannel.logout.url", SCHEMELESS_URL);
         realm.publicClient("by-access-type");
         realm.confidentialClient("by-role", "role-secret");
         realm.tierProfile("high-profile", Map.of("tier", "high"))
@@ -40,7 +50,8 @@ class EffectivePolicyIT {
                 .tierProfile("low-profile", Map.of("tier", "low"))
                 .policyForClients("mobile-policy", "high-profile", "mobile-high")
                 .policyForClients("app-policy", "medium-profile", "app-medium")
-                .policyForClients("web-policy", "low-profile", "web-low", "portal-low")
+                .policyForClients("web-policy", "low-profile", "web-low", "portal-low", "web-schemeless",
+                        "web-rooted")
                 // A realm SSO idle of 20 minutes caps the low tier's 60.
                 .set("ssoSessionIdleTimeout", 1200);
         realm.create(admin);
@@ -83,6 +94,23 @@ class EffectivePolicyIT {
     void frontChannelLogoutIsNamedAsSkippingBackChannel() {
         assertThat(warnings(effectivePolicy("portal-low")))
                 .anySatisfy(w -> assertThat(w).contains("Front-channel logout is on"))
+                .noneSatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
+    }
+
+    /**
+     * Issue 19, problem 7: a URL without a scheme (a path, with no Root URL to put it on) or with another scheme than
+     * http(s) is never sent to; in a tier or outside every tier, the endpoint says so. A path on an http Root URL is
+     * sent to, and not named.
+     */
+    @Test
+    void aBackChannelUrlThatIsNeverSentToIsAWarning() {
+        assertThat(warnings(effectivePolicy("web-schemeless")))
+                .anySatisfy(w -> assertThat(w).contains(SCHEMELESS_URL).contains("not an absolute http(s) URL"))
+                .noneSatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
+        assertThat(warnings(effectivePolicy("outside-ftp")))
+                .anySatisfy(w -> assertThat(w).contains(FTP_URL).contains("not an absolute http(s) URL"));
+        assertThat(warnings(effectivePolicy("web-rooted")))
+                .noneSatisfy(w -> assertThat(w).contains("not an absolute http(s) URL"))
                 .noneSatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
     }
 

@@ -42,7 +42,7 @@ class PostureReportIT {
             "password-grant-enabled", "wildcard-redirect-uri", "refresh-token-not-rotated", "dpop-not-required",
             "front-channel-logout-on", "no-backchannel-logout-url", "weak-signature-algorithm",
             "offline-access-allowed", "session-longer-than-tier", "no-tier", "tier-scope-optional", "realm-ssl-not-required",
-            "session-lifetimes-beyond-nist", "dead-letters-pending");
+            "session-lifetimes-beyond-nist", "dead-letters-pending", "backchannel-logout-url-not-http");
 
     private AdminApi admin;
     private LogoutReceiver receiver;
@@ -61,6 +61,8 @@ class PostureReportIT {
         legacy.putObject("attributes").put("access.token.signed.response.alg", "HS256");
         withBackchannelLogout(weakRealm.publicClient("refusing-rp"), receiver);
         weakRealm.confidentialClient("no-url", "secret").put("directAccessGrantsEnabled", false);
+        weakRealm.confidentialClient("schemeless", "secret").put("directAccessGrantsEnabled", false)
+                .putObject("attributes").put("backchannel.logout.url", "/rp/logout");
         strong(weakRealm.publicClient("offline-high"));
         strong(weakRealm.publicClient("capped-high")).putObject("attributes")
                 .put("client.session.idle.timeout", "60");
@@ -131,6 +133,7 @@ class PostureReportIT {
             "weak-signature-algorithm, legacy, high",
             "no-tier, legacy, info",
             "no-backchannel-logout-url, no-url, medium",
+            "backchannel-logout-url-not-http, schemeless, medium",
             "offline-access-allowed, offline-high, low",
             "dpop-not-required, offline-high, info",
             "session-longer-than-tier, capped-high, low",
@@ -164,6 +167,17 @@ class PostureReportIT {
                 .contains("http://127.0.0.1/app/*");
         assertThat(finding(weak.get("realmFindings"), "session-lifetimes-beyond-nist").get("message").asText())
                 .contains("3000000").contains("legacy");
+    }
+
+    /**
+     * Issue 19, problem 7: a URL without a scheme (a path, with no Root URL to put it on) is never sent to; the
+     * finding names it, and the client is not also said to have none.
+     */
+    @Test
+    void aBackChannelUrlWithoutASchemeIsNamed() {
+        assertThat(finding(client(weak, "schemeless"), "backchannel-logout-url-not-http").get("message").asText())
+                .contains("/rp/logout");
+        assertThat(finding(client(weak, "schemeless"), "no-backchannel-logout-url")).isNull();
     }
 
     @Test

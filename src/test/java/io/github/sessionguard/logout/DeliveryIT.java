@@ -6,6 +6,7 @@ import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Jwt;
@@ -134,7 +135,7 @@ class DeliveryIT {
                 assertThat(client.logout(refreshToken).status()).isEqualTo(204);
 
                 JsonNode row = Deadline.await(Duration.ofSeconds(60), "two recorded tries",
-                        () -> pending(realmName), node -> node != null && node.get("attempts").asInt() >= 2);
+                        () -> first(realmName, "pending"), node -> node != null && node.get("attempts").asInt() >= 2);
                 assertThat(row.get("lastError").asText()).startsWith("HTTP 500: oops?x").doesNotContain("\u0000");
                 assertThat(receiver.deliveriesTo("dripping")).hasSizeLessThanOrEqualTo(row.get("attempts").asInt() + 1);
             } finally {
@@ -143,8 +144,137 @@ class DeliveryIT {
         }
     }
 
-    private JsonNode pending(String realmName) {
-        JsonNode rows = admin.getJson("/admin/realms/" + realmName + "/session-guard/deliveries?status=pending");
-        return StreamSupport.stream(rows.spliterator(), false).findFirst().orElse(null);
+    /**
+     * Issue 19, problem 3: a dead letter's retry, after the administrator fixed the client's back-channel logout URL,
+     * goes to the fixed URL, and the old one hears nothing more.
+     */
+    @Test
+    void aDeadLettersRetryGoesToTheUrlTheAdministratorFixed() {
+        String realmName = "delivery-fixed-url";
+        try (LogoutReceiver old = new LogoutReceiver(server, realmName);
+                LogoutReceiver fixed = new LogoutReceiver(server, realmName)) {
+            RealmFixture realm = new RealmFixture(realmName);
+            withBackchannelLogout(realm.publicClient("moved"), old);
+            realm.create(admin);
+            try {
+                old.behave("moved", attempt -> new Reply(400, 0));
+                loginAndLogout(realmName, "moved");
+                JsonNode dead = Deadline.await(Duration.ofSeconds(60), "a dead letter",
+                        () -> first(realmName, "failed"), node -> node != null);
+
+                setBackchannelUrl(realmName, "moved", fixed.urlFor("moved"));
+                assertThat(admin.post("/admin/realms/" + realmName + "/session-guard/deliveries/"
+                        + dead.get("id").asText() + "/retry", null).status()).isEqualTo(200);
+
+                Delivery told = Deadline.await(Duration.ofSeconds(30), "the retry at the fixed URL",
+                        () -> fixed.deliveriesTo("moved").stream().findFirst().orElse(null), d -> d != null);
+                assertThat(told.jti()).isEqualTo(dead.get("jti").asText());
+                assertThat(old.deliveriesTo("moved")).as("tries at the old URL").hasSize(1);
+                JsonNode delivered = Deadline.await(Duration.ofSeconds(10), "the delivery recorded",
+                        () -> first(realmName, "delivered"), node -> node != null);
+                assertThat(delivered.get("url").asText()).isEqualTo(fixed.urlFor("moved"));
+            } finally {
+                admin.deleteRealm(realmName);
+            }
+        }
+    }
+
+    /**
+     * Issue 19, problem 3: a notification waiting for its next try (the relying party is down) goes to the URL the
+     * administrator changed it to meanwhile; the old endpoint, back up by then, gets nothing.
+     */
+    @Test
+    void aPendingNotificationGoesToTheUrlInForceWhenItIsSent() {
+        String realmName = "delivery-changed-url";
+        try (LogoutReceiver old = new LogoutReceiver(server, realmName);
+                LogoutReceiver changed = new LogoutReceiver(server, realmName)) {
+            RealmFixture realm = new RealmFixture(realmName);
+            withBackchannelLogout(realm.publicClient("moving"), old);
+            realm.create(admin);
+            try {
+                old.goDown();
+                loginAndLogout(realmName, "moving");
+                Deadline.await(Duration.ofSeconds(30), "a failed try", () -> first(realmName, "pending"),
+                        node -> node != null && node.get("attempts").asInt() >= 1);
+
+                setBackchannelUrl(realmName, "moving", changed.urlFor("moving"));
+                old.comeBack();
+
+                Deadline.await(Duration.ofSeconds(60), "the notification at the changed URL",
+                        () -> !changed.deliveriesTo("moving").isEmpty());
+                assertThat(old.deliveriesTo("moving")).isEmpty();
+                assertThat(changed.deliveriesTo("moving")).hasSize(1);
+            } finally {
+                admin.deleteRealm(realmName);
+            }
+        }
+    }
+
+    /**
+     * Issue 19, problem 3: a notification whose client no longer has a back-channel logout URL, or was disabled, by
+     * the time it is sent is skipped for good, with the reason in the deliveries listing, not retried forever.
+     */
+    @Test
+    void aClientNoLongerToldIsSkippedWithTheReason() {
+        String realmName = "delivery-skipped";
+        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
+            RealmFixture realm = new RealmFixture(realmName);
+            withBackchannelLogout(realm.publicClient("cleared"), receiver);
+            withBackchannelLogout(realm.publicClient("disabled"), receiver);
+            realm.create(admin);
+            try {
+                receiver.goDown();
+                loginAndLogout(realmName, "cleared");
+                loginAndLogout(realmName, "disabled");
+                Deadline.await(Duration.ofSeconds(30), "a failed try of each", () -> rows(realmName, "pending"),
+                        rows -> rows.size() == 2 && rows.stream().allMatch(row -> row.get("attempts").asInt() >= 1));
+
+                setBackchannelUrl(realmName, "cleared", "");
+                ObjectNode disabled = clientJson(realmName, "disabled");
+                disabled.put("enabled", false);
+                assertThat(admin.put("/admin/realms/" + realmName + "/clients/" + disabled.get("id").asText(),
+                        disabled).status()).isEqualTo(204);
+                receiver.comeBack();
+
+                Deadline.await(Duration.ofSeconds(60), "both to leave the pending list",
+                        () -> rows(realmName, "pending").isEmpty());
+                List<JsonNode> skipped = rows(realmName, "skipped");
+                assertThat(skipped).hasSize(2);
+                Map<String, String> reasons = skipped.stream().collect(Collectors.toMap(
+                        row -> row.get("clientId").asText(), row -> row.get("lastError").asText()));
+                assertThat(reasons.get("cleared")).contains("no back-channel logout URL");
+                assertThat(reasons.get("disabled")).contains("disabled");
+                assertThat(skipped).allSatisfy(row -> assertThat(row.get("nextAttemptAt").isNull()).isTrue());
+                assertThat(receiver.deliveries()).isEmpty();
+            } finally {
+                admin.deleteRealm(realmName);
+            }
+        }
+    }
+
+    private void loginAndLogout(String realmName, String clientId) {
+        OidcClient client = OidcClient.publicClient(server, realmName, clientId);
+        String refreshToken = client.login(USER, PASSWORD).get("refresh_token").asText();
+        assertThat(client.logout(refreshToken).status()).isEqualTo(204);
+    }
+
+    private ObjectNode clientJson(String realmName, String clientId) {
+        return (ObjectNode) admin.getJson("/admin/realms/" + realmName + "/clients?clientId=" + clientId).get(0);
+    }
+
+    private void setBackchannelUrl(String realmName, String clientId, String url) {
+        ObjectNode client = clientJson(realmName, clientId);
+        ((ObjectNode) client.get("attributes")).put("backchannel.logout.url", url);
+        assertThat(admin.put("/admin/realms/" + realmName + "/clients/" + client.get("id").asText(), client)
+                .status()).isEqualTo(204);
+    }
+
+    private List<JsonNode> rows(String realmName, String status) {
+        JsonNode rows = admin.getJson("/admin/realms/" + realmName + "/session-guard/deliveries?status=" + status);
+        return StreamSupport.stream(rows.spliterator(), false).toList();
+    }
+
+    private JsonNode first(String realmName, String status) {
+        return rows(realmName, status).stream().findFirst().orElse(null);
     }
 }

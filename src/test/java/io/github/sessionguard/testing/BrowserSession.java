@@ -70,10 +70,20 @@ public final class BrowserSession {
     }
 
     public Outcome submitLogin(Outcome form, String username, String password) {
+        return submitLogin(form, username, password, false);
+    }
+
+    /** @param rememberMe ticks "Remember me" (the realm must offer it) */
+    public Outcome submitLogin(Outcome form, String username, String password, boolean rememberMe) {
         if (!form.showedLoginForm()) {
             throw new AssertionError("No login form to submit; the request redirected to " + form.redirect());
         }
-        String body = Http.formBody(Map.of("username", username, "password", password, "credentialId", ""));
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("username", username, "password", password,
+                "credentialId", ""));
+        if (rememberMe) {
+            fields.put("rememberMe", "on");
+        }
+        String body = Http.formBody(fields);
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(form.loginFormAction()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));

@@ -36,11 +36,19 @@ final class BackchannelPost {
                 .build();
     }
 
-    /** What one try came to: the HTTP status, or 0 when no answer came; the error text, null on success. */
+    /**
+     * What one try came to: the HTTP status, 0 when no answer came, -1 when it was skipped; the error text, null on
+     * success.
+     */
     record Attempt(int status, String error) {
 
-        static Attempt neverTried(String why) {
+        /** Not sent, for good: the client is no longer told (see {@code BackchannelTarget}). */
+        static Attempt skipped(String why) {
             return new Attempt(-1, why);
+        }
+
+        boolean wasSkipped() {
+            return status < 0;
         }
 
         static Attempt noAnswer(String why) {

@@ -42,7 +42,7 @@ final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
 
     @Override
     public Optional<Notification> retry(RealmModel realm, String id) {
-        Optional<Notification> requeued = new OutboxStore(session).requeueFailed(realm.getId(), id,
+        Optional<Notification> requeued = new OutboxStore(session).requeue(realm.getId(), id,
                 System.currentTimeMillis());
         requeued.ifPresent(notification -> wakeWorkerAfterCommit());
         return requeued;

@@ -1,22 +1,28 @@
 package io.github.sessionguard.logout.delivery;
 
-import io.github.sessionguard.logout.LogoutFunnel;
+import io.github.sessionguard.backchannel.BackchannelTarget;
 import io.github.sessionguard.logout.delivery.BackchannelPost.Attempt;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.outbox.OutboxStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * One client's claimed notifications, delivered together: signed in one Keycloak session right before the send (so
- * the tokens are fresh), posted at once, and their outcomes recorded in one transaction. Per token that leaves the
+ * the tokens are fresh) and sent to the client's back-channel logout URL as it is then, posted at once, and their
+ * outcomes recorded in one transaction. A notification whose client is no longer told is skipped, with the reason. Per token that leaves the
  * RSA signature and the POST; the transactions, which cost more than both, are paid once per batch.
  */
 final class DeliveryBatch {
@@ -38,39 +44,48 @@ final class DeliveryBatch {
 
     void deliver(List<Notification> batch) {
         Map<Notification, CompletableFuture<Attempt>> tries = new LinkedHashMap<>();
-        signed(batch).forEach((notification, token) -> tries.put(notification, token.value() != null
-                ? post.send(notification.logoutUrl(), token.value())
-                : CompletableFuture.completedFuture(token.instead())));
+        Map<Notification, String> urls = new LinkedHashMap<>();
+        signed(batch).forEach((notification, token) -> {
+            urls.put(notification, token.url());
+            tries.put(notification, token.value() != null
+                    ? post.send(token.url(), token.value())
+                    : CompletableFuture.completedFuture(token.instead()));
+        });
         Map<Notification, Attempt> outcomes = new LinkedHashMap<>();
         tries.forEach((notification, attempt) -> outcomes.put(notification, awaited(attempt)));
-        record(outcomes);
+        record(outcomes, urls);
     }
 
-    /** A signed token, or, when there is nothing to send, the attempt that stands for the try. */
-    private record Token(String value, Attempt instead) {
+    /**
+     * A signed token and the URL it goes to, or, when there is nothing to send, the attempt that stands for the try.
+     */
+    private record Token(String value, String url, Attempt instead) {
 
-        static Token signed(String value) {
-            return new Token(value, null);
+        static Token signed(String value, String url) {
+            return new Token(value, url, null);
         }
 
         static Token instead(Attempt attempt) {
-            return new Token(null, attempt);
+            return new Token(null, null, attempt);
         }
     }
 
+    /**
+     * Reads each notification's client as it is now (Keycloak's cached model; a batch is one client's), so that a
+     * notification goes to the URL in force when it is sent, and one whose client is no longer told is skipped.
+     */
     private Map<Notification, Token> signed(List<Notification> batch) {
         try {
             return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                 Map<Notification, Token> tokens = new LinkedHashMap<>();
+                Map<String, Optional<ClientModel>> clients = new HashMap<>();
                 for (Notification notification : batch) {
-                    if (!LogoutFunnel.isHttp(notification.logoutUrl())) {
-                        tokens.put(notification, Token.instead(Attempt.neverTried("not an http(s) URL: never tried")));
-                        continue;
-                    }
-                    String token = LogoutTokenSigner.sign(session, notification);
-                    tokens.put(notification, token == null
-                            ? Token.instead(Attempt.neverTried("realm or client no longer exists"))
-                            : Token.signed(token));
+                    ClientModel client = clients.computeIfAbsent(notification.realmId() + "/"
+                            + notification.clientUuid(), key -> currentClient(session, notification)).orElse(null);
+                    BackchannelTarget target = BackchannelTarget.of(client);
+                    tokens.put(notification, target.told()
+                            ? Token.signed(LogoutTokenSigner.sign(session, client, notification), target.url())
+                            : Token.instead(Attempt.skipped(target.miss().describe())));
                 }
                 return tokens;
             });
@@ -80,6 +95,11 @@ final class DeliveryBatch {
                     Token.instead(Attempt.noAnswer("could not sign the logout token: " + e.getMessage()))));
             return unsigned;
         }
+    }
+
+    private static Optional<ClientModel> currentClient(KeycloakSession session, Notification notification) {
+        RealmModel realm = session.realms().getRealm(notification.realmId());
+        return Optional.ofNullable(realm == null ? null : realm.getClientById(notification.clientUuid()));
     }
 
     private static Attempt awaited(CompletableFuture<Attempt> attempt) {
@@ -95,10 +115,11 @@ final class DeliveryBatch {
     }
 
     /** One transaction for the batch; should it fail, one per notification, so that no row spoils the others. */
-    private void record(Map<Notification, Attempt> outcomes) {
+    private void record(Map<Notification, Attempt> outcomes, Map<Notification, String> urls) {
         long now = System.currentTimeMillis();
         List<Outcome> judged = new ArrayList<>();
-        outcomes.forEach((notification, attempt) -> judged.add(judge(notification, attempt, now)));
+        outcomes.forEach((notification, attempt) -> judged.add(judge(notification, attempt, urls.get(notification),
+                now)));
         try {
             List<Boolean> recorded = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                 OutboxStore store = new OutboxStore(session);
@@ -125,13 +146,17 @@ final class DeliveryBatch {
         }
     }
 
-    private Outcome judge(Notification notification, Attempt attempt, long now) {
+    /** @param url where the token was posted; null when nothing was (the row keeps the URL it has) */
+    private Outcome judge(Notification notification, Attempt attempt, String url, long now) {
+        if (attempt.wasSkipped()) {
+            return new Outcome(notification, attempt, RetryPolicy.Verdict.SKIP, notification.attempts(), null, 0);
+        }
         int attempts = notification.attempts() + 1;
-        RetryPolicy.Verdict verdict = attempt.status() < 0 ? RetryPolicy.Verdict.FAIL
-                : retryPolicy.judge(attempt.status(), attempts, notification.queuedAt(), now);
+        RetryPolicy.Verdict verdict = retryPolicy.judge(attempt.status(), attempts, notification.queuedAt(), now);
         long next = verdict == RetryPolicy.Verdict.RETRY
                 ? retryPolicy.nextAttemptAt(attempts, notification.queuedAt(), now) : 0;
-        return new Outcome(notification, attempt, verdict, attempts, next);
+        return new Outcome(notification, attempt, verdict, attempts, url != null ? url : notification.logoutUrl(),
+                next);
     }
 
     private final class Outcome {
@@ -139,23 +164,26 @@ final class DeliveryBatch {
         private final Attempt attempt;
         private final RetryPolicy.Verdict verdict;
         private final int attempts;
+        private final String url;
         private final long nextAttemptAt;
 
-        Outcome(Notification notification, Attempt attempt, RetryPolicy.Verdict verdict, int attempts,
+        Outcome(Notification notification, Attempt attempt, RetryPolicy.Verdict verdict, int attempts, String url,
                 long nextAttemptAt) {
             this.notification = notification;
             this.attempt = attempt;
             this.verdict = verdict;
             this.attempts = attempts;
+            this.url = url;
             this.nextAttemptAt = nextAttemptAt;
         }
 
         /** @return whether the claim still held, i.e. whether the outcome was recorded */
         boolean write(OutboxStore store) {
             return switch (verdict) {
-                case DELIVERED -> store.recordDelivered(notification, attempts, System.currentTimeMillis());
-                case RETRY -> store.recordRetry(notification, attempts, nextAttemptAt, attempt.error());
-                case FAIL -> store.recordFailed(notification, attempts, attempt.error());
+                case DELIVERED -> store.recordDelivered(notification, url, attempts, System.currentTimeMillis());
+                case RETRY -> store.recordRetry(notification, url, attempts, nextAttemptAt, attempt.error());
+                case FAIL -> store.recordFailed(notification, url, attempts, attempt.error());
+                case SKIP -> store.recordSkipped(notification, attempt.error());
             };
         }
 
@@ -178,6 +206,12 @@ final class DeliveryBatch {
                     LOG.warnf("Back-channel logout to client %s of realm %s for session %s failed for good after %d"
                             + " tries: %s", notification.clientId(), notification.realmId(),
                             notification.userSessionId(), attempts, attempt.error());
+                }
+                case SKIP -> {
+                    metrics.skipped();
+                    LOG.debugf("Back-channel logout to client %s of realm %s for session %s skipped: %s",
+                            notification.clientId(), notification.realmId(), notification.userSessionId(),
+                            attempt.error());
                 }
             }
         }

@@ -13,6 +13,7 @@ final class DeliveryMetrics {
     private final Counter delivered = Metrics.globalRegistry.counter("session_guard_logout_delivered");
     private final Counter retried = Metrics.globalRegistry.counter("session_guard_logout_retried");
     private final Counter failed = Metrics.globalRegistry.counter("session_guard_logout_failed");
+    private final Counter skipped = Metrics.globalRegistry.counter("session_guard_logout_skipped");
     private final Timer latency = Timer.builder("session_guard_logout_delivery_latency")
             .description("From the session's end to the relying party's 2xx").register(Metrics.globalRegistry);
     private final AtomicLong pending = new AtomicLong();
@@ -34,6 +35,10 @@ final class DeliveryMetrics {
 
     void failed() {
         failed.increment();
+    }
+
+    void skipped() {
+        skipped.increment();
     }
 
     void queueDepth(long count) {

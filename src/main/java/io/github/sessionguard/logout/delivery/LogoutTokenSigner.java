@@ -22,13 +22,9 @@ final class LogoutTokenSigner {
     private LogoutTokenSigner() {
     }
 
-    /** @return the signed token, or null when the realm or client no longer exists */
-    static String sign(KeycloakSession session, Notification notification) {
-        RealmModel realm = session.realms().getRealm(notification.realmId());
-        ClientModel client = realm == null ? null : realm.getClientById(notification.clientUuid());
-        if (client == null) {
-            return null;
-        }
+    /** @param client the notification's client, as read in {@code session} */
+    static String sign(KeycloakSession session, ClientModel client, Notification notification) {
+        RealmModel realm = client.getRealm();
         session.getContext().setRealm(realm);
         session.getContext().setClient(client);
         LogoutToken token = new LogoutToken();

@@ -10,7 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RetryPolicy {
 
-    enum Verdict { DELIVERED, RETRY, FAIL }
+    /** SKIP: never sent, because the client is no longer told; no HTTP answer leads to it. */
+    enum Verdict { DELIVERED, RETRY, FAIL, SKIP }
 
     private final OutboxSettings settings;
 

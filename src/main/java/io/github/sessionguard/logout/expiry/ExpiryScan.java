@@ -5,6 +5,7 @@ import io.github.sessionguard.logout.LogoutFunnel;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLookup;
+import io.github.sessionguard.logout.participants.TierDeadlines;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
@@ -22,8 +23,9 @@ import org.keycloak.timer.TimerProvider;
 
 /**
  * One pass over the participations that are due for a look ({@code CHECK_AT} passed): a session Keycloak has expired
- * or removed is told to its participants; a client whose tier idle or absolute deadline passed loses its part of the
- * session and is told; anything still alive is stamped with its next check.
+ * or removed is told to its participants; a client whose tier idle or absolute deadline passed, by the tier in force
+ * now and the session's present auth_time, loses its part of the session and is told; anything still alive is stamped
+ * with its next check.
  *
  * <p>Each due row is settled in a transaction of its own, after claiming it in the database (its {@code CHECK_AT}
  * moved on, only if nobody moved it since it was read), so that of two nodes scanning at once only one acts on it,
@@ -47,6 +49,7 @@ public final class ExpiryScan {
 
     private final KeycloakSessionFactory factory;
     private final int batchSize;
+    private final TierChangeWatch tierChanges = new TierChangeWatch();
 
     ExpiryScan(KeycloakSessionFactory factory, int batchSize) {
         this.factory = factory;
@@ -106,6 +109,7 @@ public final class ExpiryScan {
 
     private int scan() {
         long now = Time.currentTime();
+        KeycloakModelUtils.runJobInTransaction(factory, session -> tierChanges.pullForwardChanged(session, now));
         List<ParticipantStore.Due> due = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 session -> new ParticipantStore(session).due(now, batchSize));
         for (ParticipantStore.Due row : due) {
@@ -144,15 +148,15 @@ public final class ExpiryScan {
             return;
         }
         long lastSeen = Math.max(participant.lastSeen(), clientSession.getTimestamp());
-        Long idle = participant.tierIdleSeconds();
-        Long maxDeadline = participant.tierMaxDeadline();
-        if (idle != null && now >= lastSeen + idle) {
+        // The tier in force now, not the one of the login: an administrator's change reaches running sessions.
+        TierDeadlines tier = TierDeadlines.inForce(session, realm, clientSession.getClient(), userSession);
+        if (tier.idleSeconds() != null && now >= lastSeen + tier.idleSeconds()) {
             funnel.clientEnded(realm, userSession, clientSession, EndReason.TIER_IDLE_TIMEOUT);
-        } else if (maxDeadline != null && now >= maxDeadline) {
+        } else if (tier.maxDeadline() != null && now >= tier.maxDeadline()) {
             funnel.clientEnded(realm, userSession, clientSession, EndReason.TIER_MAX_LIFESPAN);
         } else {
-            participants.reschedule(participant, lastSeen,
-                    ParticipantStore.nextCheck(participant, realm, userSession.getStarted(), lastSeen, now));
+            participants.reschedule(participant, lastSeen, tier,
+                    ParticipantStore.nextCheck(userSession, tier, lastSeen, now));
         }
     }
 

@@ -1,7 +1,7 @@
 package io.github.sessionguard.logout.hooks;
 
 import io.github.sessionguard.logout.LogoutFunnel;
-import io.github.sessionguard.tier.AuthTime;
+import io.github.sessionguard.logout.participants.TierDeadlines;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import java.util.Optional;
@@ -39,10 +39,8 @@ final class ParticipantRecorder implements TokenPostProcessor {
         }
         ClientModel client = clientSession.getClient();
         Optional<TierPolicy> tier = RequestTier.policy(session, client);
-        Long idle = tier.map(TierPolicy::idleTimeout).orElse(null);
-        Long maxDeadline = tier.map(policy -> AuthTime.of(userSession) + policy.maxLifespan()).orElse(null);
         LogoutFunnel funnel = new LogoutFunnel(session);
-        funnel.clientJoined(userSession, clientSession, idle, maxDeadline);
+        funnel.clientJoined(userSession, clientSession, TierDeadlines.of(tier, userSession));
         // Keycloak made the offline session beside the online one, with the same id; the context still names the online.
         if (!userSession.isOffline() && context.refreshToken() != null
                 && TokenUtil.TOKEN_TYPE_OFFLINE.equals(context.refreshToken().getType())) {
@@ -51,10 +49,8 @@ final class ParticipantRecorder implements TokenPostProcessor {
             AuthenticatedClientSessionModel offlinePart = offline == null ? null
                     : offline.getAuthenticatedClientSessionByClient(client.getId());
             if (offlinePart != null) {
-                funnel.clientJoined(offline, offlinePart, idle, maxDeadline);
+                funnel.clientJoined(offline, offlinePart, TierDeadlines.of(tier, offline));
             }
         }
     }
-
-    /** The tier of the request's client; the one place to switch to the tier package's per-request resolution. */
 }

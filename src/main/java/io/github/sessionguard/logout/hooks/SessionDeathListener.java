@@ -9,6 +9,7 @@ import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import java.util.List;
 import org.keycloak.common.Profile;
+import org.keycloak.common.util.Time;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventType;
@@ -25,7 +26,8 @@ import org.keycloak.models.UserSessionModel;
  * Catches the actions after which Keycloak keeps a user's sessions, or drops them unannounced, and hands them to the
  * funnel: a revocation ends the session where the client's tier asks for it; in the admin request's transaction, a
  * password reset and disabling a user end the sessions whose tier asks for it, and "sign out all sessions" tells
- * exactly the sessions the admin request removed.
+ * exactly the sessions the admin request removed. A change to a client (its settings, its client scopes) makes its
+ * participations due, for the scan to settle by the tier in force.
  */
 final class SessionDeathListener implements EventListenerProvider {
 
@@ -63,7 +65,20 @@ final class SessionDeathListener implements EventListenerProvider {
             if (realm != null) {
                 realmSignedOut(realm);
             }
+        } else if (mayChangeTheClientsTier(event, path)) {
+            // Its tier may be stricter now: the scan looks at its sessions by the tier in force, not at the look the
+            // old tier scheduled. Committed with the admin's change.
+            new ParticipantStore(session).pullForwardClient(path.split("/")[1], Time.currentTime());
         }
+    }
+
+    /** An update of the client itself, or a client scope added to it or taken from it (the tier scopes). */
+    private static boolean mayChangeTheClientsTier(AdminEvent event, String path) {
+        if (!path.startsWith("clients/") || path.split("/").length < 2) {
+            return false;
+        }
+        return (event.getResourceType() == ResourceType.CLIENT && event.getOperationType() == OperationType.UPDATE)
+                || event.getResourceType() == ResourceType.CLIENT_SCOPE_CLIENT_MAPPING;
     }
 
     /** Read in the admin request's own transaction: the update that disabled the user is not committed yet. */

@@ -77,26 +77,39 @@ public final class OutboxStore {
                 .setParameter("token", claimed.get(0).claimToken()).executeUpdate();
     }
 
-    /** @return whether the claim still held, i.e. whether the outcome was recorded */
-    public boolean recordDelivered(Notification claimed, int attempts, long now) {
-        return em.createNamedQuery("sgRecordDelivered").setParameter("attempts", attempts).setParameter("now", now)
+    /**
+     * @param url where the try went (the client's URL when it was sent)
+     * @return whether the claim still held, i.e. whether the outcome was recorded
+     */
+    public boolean recordDelivered(Notification claimed, String url, int attempts, long now) {
+        return em.createNamedQuery("sgRecordDelivered").setParameter("url", url).setParameter("attempts", attempts)
+                .setParameter("now", now)
                 .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
     }
 
-    public boolean recordRetry(Notification claimed, int attempts, long nextAttemptAt, String error) {
-        return em.createNamedQuery("sgRecordRetry").setParameter("attempts", attempts)
+    public boolean recordRetry(Notification claimed, String url, int attempts, long nextAttemptAt, String error) {
+        return em.createNamedQuery("sgRecordRetry").setParameter("url", url).setParameter("attempts", attempts)
                 .setParameter("next", nextAttemptAt).setParameter("error", printable(error))
                 .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
     }
 
-    public boolean recordFailed(Notification claimed, int attempts, String error) {
-        return em.createNamedQuery("sgRecordFailed").setParameter("attempts", attempts)
+    public boolean recordFailed(Notification claimed, String url, int attempts, String error) {
+        return em.createNamedQuery("sgRecordFailed").setParameter("url", url).setParameter("attempts", attempts)
                 .setParameter("error", printable(error))
                 .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
     }
 
-    /** Puts a failed notification of the realm back in line with a fresh count of tries. */
-    public Optional<Notification> requeueFailed(String realmId, String id, long now) {
+    /** Not sent, for good: the client was no longer to be told when the row came to be sent. */
+    public boolean recordSkipped(Notification claimed, String reason) {
+        return em.createNamedQuery("sgRecordSkipped").setParameter("reason", printable(reason))
+                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
+    }
+
+    /**
+     * Puts a failed or skipped notification of the realm back in line with a fresh count of tries; it goes to the
+     * client's URL as it is when it is sent.
+     */
+    public Optional<Notification> requeue(String realmId, String id, long now) {
         int changed = em.createNamedQuery("sgRequeueFailed").setParameter("now", now).setParameter("id", id)
                 .setParameter("realmId", realmId).executeUpdate();
         return changed == 0 ? Optional.empty() : find(id);

@@ -2,7 +2,8 @@ package io.github.sessionguard.logout.participants;
 
 /**
  * That a client took part in a user session, as the participants table hands it out: who to tell once the session is
- * gone, the client's tier deadlines, and when the participation is next worth a look. Times are epoch seconds.
+ * gone, and when the participation is next worth a look. Its tier deadlines are not here: the scan reads the tier in
+ * force when it looks ({@link TierDeadlines#inForce}). Times are epoch seconds.
  */
 public record Participant(
         String id,
@@ -12,15 +13,12 @@ public record Participant(
         String clientUuid,
         String userId,
         String issuer,
-        Long tierIdleSeconds,
-        Long tierMaxDeadline,
         long lastSeen,
         long checkAt,
         int scanFailures) {
 
     static Participant of(SessionParticipantEntity row) {
         return new Participant(row.getId(), row.getRealmId(), row.getUserSessionId(), row.isOffline(),
-                row.getClientUuid(), row.getUserId(), row.getIssuer(), row.getTierIdleSeconds(),
-                row.getTierMaxDeadline(), row.getLastSeen(), row.getCheckAt(), row.getScanFailures());
+                row.getClientUuid(), row.getUserId(), row.getIssuer(), row.getLastSeen(), row.getCheckAt(), row.getScanFailures());
     }
 }

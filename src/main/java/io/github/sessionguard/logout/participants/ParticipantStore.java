@@ -4,9 +4,12 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.SessionExpirationUtils;
 
 /** The participants table: who took part in which session, and when it is next worth checking. */
 public final class ParticipantStore {
@@ -24,8 +27,13 @@ public final class ParticipantStore {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    /** Records (or records again, after a new login to the same session) a participation. */
-    public void save(Participant participant) {
+    /**
+     * Records (or records again, after a new login to the same session) a participation.
+     *
+     * @param scheduledBy the tier deadlines its {@code checkAt} was computed from (kept for operators to read; the
+     *                    scan decides by the tier in force when it looks)
+     */
+    public void save(Participant participant, TierDeadlines scheduledBy) {
         SessionParticipantEntity row = em.find(SessionParticipantEntity.class, participant.id());
         boolean fresh = row == null;
         if (fresh) {
@@ -38,8 +46,8 @@ public final class ParticipantStore {
         row.setClientUuid(participant.clientUuid());
         row.setUserId(participant.userId());
         row.setIssuer(participant.issuer());
-        row.setTierIdleSeconds(participant.tierIdleSeconds());
-        row.setTierMaxDeadline(participant.tierMaxDeadline());
+        row.setTierIdleSeconds(scheduledBy.idleSeconds());
+        row.setTierMaxDeadline(scheduledBy.maxDeadline());
         row.setLastSeen(participant.lastSeen());
         row.setCheckAt(participant.checkAt());
         row.setScanFailures(0);
@@ -105,10 +113,31 @@ public final class ParticipantStore {
         return Optional.of(Participant.of(row));
     }
 
-    /** A participation still alive: remember when it was last seen and when to look again. */
-    public void reschedule(Participant participant, long lastSeen, long checkAt) {
+    /**
+     * A participation still alive: remember when it was last seen, the tier deadlines in force when it was looked at
+     * (what the next look was scheduled by), and when to look again.
+     */
+    public void reschedule(Participant participant, long lastSeen, TierDeadlines tier, long checkAt) {
         em.createNamedQuery("sgRescheduleParticipant").setParameter("lastSeen", lastSeen)
+                .setParameter("tierIdle", tier.idleSeconds()).setParameter("tierMaxDeadline", tier.maxDeadline())
                 .setParameter("checkAt", checkAt).setParameter("id", participant.id()).executeUpdate();
+    }
+
+    /**
+     * The realm's tier configuration changed: every participation of it is due now, so that the scan settles it by
+     * the tier in force (a stricter tier must not wait for the look the old one scheduled).
+     *
+     * @return how many were moved
+     */
+    public int pullForwardRealm(String realmId, long now) {
+        return em.createNamedQuery("sgPullForwardRealm").setParameter("realmId", realmId).setParameter("now", now)
+                .executeUpdate();
+    }
+
+    /** As {@link #pullForwardRealm}, for one client whose settings (and so perhaps its tier) changed. */
+    public int pullForwardClient(String clientUuid, long now) {
+        return em.createNamedQuery("sgPullForwardClient").setParameter("clientUuid", clientUuid)
+                .setParameter("now", now).executeUpdate();
     }
 
     /** The scan failed on this row: it is looked at again after a backoff that grows with each failure in a row. */
@@ -153,26 +182,31 @@ public final class ParticipantStore {
     }
 
     /**
-     * The next moment something about this participation may have expired: the tier's idle or absolute deadline, or
-     * when Keycloak's own realm timeouts would end the session.
+     * The next moment something about this participation may have expired: when Keycloak's own rule would end the
+     * session (the realm's idle and max, their remember-me values for a remember-me session, the offline ones for an
+     * offline session), or the tier deadline in force, whichever comes first.
+     *
+     * @param lastSeen the client's last use in the session, epoch seconds
      */
-    public static long nextCheck(Participant participant, RealmModel realm, long sessionStarted, long lastSeen,
-            long now) {
-        long check;
-        if (participant.offline()) {
-            check = lastSeen + realm.getOfflineSessionIdleTimeout();
-            if (realm.isOfflineSessionMaxLifespanEnabled()) {
-                check = Math.min(check, sessionStarted + realm.getOfflineSessionMaxLifespan());
-            }
-        } else {
-            check = Math.min(lastSeen + realm.getSsoSessionIdleTimeout(),
-                    sessionStarted + realm.getSsoSessionMaxLifespan());
+    public static long nextCheck(UserSessionModel userSession, TierDeadlines tier, long lastSeen, long now) {
+        RealmModel realm = userSession.getRealm();
+        boolean offline = userSession.isOffline();
+        // As Keycloak's AuthenticationManager#isSessionValid decides it; the realm switching remember-me off ends
+        // such sessions, and then the ordinary values apply.
+        boolean rememberMe = userSession.isRememberMe() && realm.isRememberMe();
+        long refreshed = Math.max(lastSeen, userSession.getLastSessionRefresh());
+        long check = TimeUnit.MILLISECONDS.toSeconds(SessionExpirationUtils.calculateUserSessionIdleTimestamp(offline,
+                rememberMe, TimeUnit.SECONDS.toMillis(refreshed), realm));
+        long maxEnds = SessionExpirationUtils.calculateUserSessionMaxLifespanTimestamp(offline, rememberMe,
+                TimeUnit.SECONDS.toMillis(userSession.getStarted()), realm);
+        if (maxEnds >= 0) {
+            check = Math.min(check, TimeUnit.MILLISECONDS.toSeconds(maxEnds));
         }
-        if (participant.tierIdleSeconds() != null) {
-            check = Math.min(check, lastSeen + participant.tierIdleSeconds());
+        if (tier.idleSeconds() != null) {
+            check = Math.min(check, lastSeen + tier.idleSeconds());
         }
-        if (participant.tierMaxDeadline() != null) {
-            check = Math.min(check, participant.tierMaxDeadline());
+        if (tier.maxDeadline() != null) {
+            check = Math.min(check, tier.maxDeadline());
         }
         return check > now ? check : now + RECHECK_SECONDS;
     }

@@ -22,7 +22,8 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "sgClaimParticipant", query = "update SessionParticipantEntity p set p.checkAt = :until"
                 + " where p.id = :id and p.checkAt = :checkAt"),
         @NamedQuery(name = "sgRescheduleParticipant", query = "update SessionParticipantEntity p"
-                + " set p.lastSeen = :lastSeen, p.checkAt = :checkAt, p.scanFailures = 0 where p.id = :id"),
+                + " set p.lastSeen = :lastSeen, p.tierIdleSeconds = :tierIdle, p.tierMaxDeadline = :tierMaxDeadline,"
+                + " p.checkAt = :checkAt, p.scanFailures = 0 where p.id = :id"),
         @NamedQuery(name = "sgParticipantScanFailed", query = "update SessionParticipantEntity p"
                 + " set p.checkAt = :checkAt, p.scanFailures = p.scanFailures + 1 where p.id = :id"),
         @NamedQuery(name = "sgOnlineParticipantsOfRealm", query = "select p from SessionParticipantEntity p"
@@ -38,6 +39,10 @@ import jakarta.persistence.Table;
                 + " where p.userSessionId = :userSessionId and p.offline = :offline"),
         @NamedQuery(name = "sgPurgeParticipantsOfRealm", query = "delete from SessionParticipantEntity p"
                 + " where p.realmId = :realmId"),
+        @NamedQuery(name = "sgPullForwardRealm", query = "update SessionParticipantEntity p set p.checkAt = :now"
+                + " where p.realmId = :realmId and p.checkAt > :now"),
+        @NamedQuery(name = "sgPullForwardClient", query = "update SessionParticipantEntity p set p.checkAt = :now"
+                + " where p.clientUuid = :clientUuid and p.checkAt > :now"),
         @NamedQuery(name = "sgPurgeParticipantsOfClient", query = "delete from SessionParticipantEntity p"
                 + " where p.clientUuid = :clientUuid"),
         @NamedQuery(name = "sgPurgeParticipantsOfUser", query = "delete from SessionParticipantEntity p"
@@ -67,6 +72,7 @@ public class SessionParticipantEntity {
     @Column(name = "ISSUER", length = 2048, nullable = false)
     private String issuer;
 
+    /** With TIER_MAX_DEADLINE: the tier deadlines CHECK_AT was computed from; the scan decides by the tier in force. */
     @Column(name = "TIER_IDLE")
     private Long tierIdleSeconds;
 
