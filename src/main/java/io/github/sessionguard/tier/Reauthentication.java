@@ -44,7 +44,8 @@ public final class Reauthentication {
     /** A client with no part in the session yet has no idle of its own: its first use is SSO's to serve. */
     private static boolean idledOut(UserSessionModel userSession, ClientModel client, ConfiguredTier tier, long now) {
         OptionalLong lastUse = ClientLastUse.of(userSession, client);
-        boolean idle = lastUse.isPresent() && lastUse.getAsLong() + tier.policy().idleTimeout() < now;
+        // Idle from the second its refresh token expires, as the expiry scan counts it.
+        boolean idle = lastUse.isPresent() && lastUse.getAsLong() + tier.policy().idleTimeout() <= now;
         if (idle) {
             LOG.debugf("Client %s last used session %s of realm %s %d s ago, past the idle-timeout of tier %s;"
                     + " the user signs in again", client.getClientId(), userSession.getId(),
