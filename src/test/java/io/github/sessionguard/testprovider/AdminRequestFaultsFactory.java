@@ -1,10 +1,9 @@
 package io.github.sessionguard.testprovider;
 
-import org.keycloak.Config;
+import io.github.sessionguard.StatelessProviderFactory;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 
 /**
  * Registers {@link AdminRequestFaults} as a global listener. Keycloak keeps an admin event's listeners in a
@@ -12,7 +11,8 @@ import org.keycloak.models.KeycloakSessionFactory;
  * {@code session-guard}'s, so the pause falls between Keycloak's work and Session Guard's (the test checks that the
  * pause happened, and what Session Guard did after it).
  */
-public final class AdminRequestFaultsFactory implements EventListenerProviderFactory {
+public final class AdminRequestFaultsFactory implements EventListenerProviderFactory,
+        StatelessProviderFactory<EventListenerProvider> {
 
     public static final String PAUSE_FILE_HEADER = AdminRequestFaults.PAUSE_FILE_HEADER;
     public static final String FAIL_COMMIT_HEADER = AdminRequestFaults.FAIL_COMMIT_HEADER;
@@ -20,18 +20,6 @@ public final class AdminRequestFaultsFactory implements EventListenerProviderFac
     @Override
     public EventListenerProvider create(KeycloakSession session) {
         return new AdminRequestFaults(session);
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override
