@@ -2,6 +2,7 @@ package io.github.sessionguard.logout.hooks;
 
 import io.github.sessionguard.logout.LogoutFunnel;
 import io.github.sessionguard.logout.participants.TierDeadlines;
+import io.github.sessionguard.tier.Grant;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import java.util.Optional;
@@ -40,10 +41,16 @@ final class ParticipantRecorder implements TokenPostProcessor {
         ClientModel client = clientSession.getClient();
         Optional<TierPolicy> tier = RequestTier.policy(session, client);
         LogoutFunnel funnel = new LogoutFunnel(session);
-        funnel.clientJoined(userSession, clientSession, TierDeadlines.of(tier, userSession));
+        boolean offlineToken = !userSession.isOffline() && context.refreshToken() != null
+                && TokenUtil.TOKEN_TYPE_OFFLINE.equals(context.refreshToken().getType());
+        // Keycloak removes a password grant's online session as soon as it has issued an offline token
+        // (ResourceOwnerPasswordCredentialsGrantType): that session never lives, so it is not recorded, and the
+        // relying party, which knows one sid for both, hears when the offline session ends.
+        if (!(offlineToken && RequestTier.grant(session) == Grant.PASSWORD)) {
+            funnel.clientJoined(userSession, clientSession, TierDeadlines.of(tier, userSession));
+        }
         // Keycloak made the offline session beside the online one, with the same id; the context still names the online.
-        if (!userSession.isOffline() && context.refreshToken() != null
-                && TokenUtil.TOKEN_TYPE_OFFLINE.equals(context.refreshToken().getType())) {
+        if (offlineToken) {
             UserSessionModel offline = session.sessions().getOfflineUserSession(userSession.getRealm(),
                     userSession.getId());
             AuthenticatedClientSessionModel offlinePart = offline == null ? null
