@@ -3,6 +3,8 @@ package io.github.sessionguard.logout;
 import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
@@ -13,6 +15,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.SsoSession;
 import io.github.sessionguard.testprovider.AdminRequestFaultsFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,10 +42,13 @@ class RealmSignOutIT {
     private static final String REALM = "realm-sign-out";
     /** Every delivery poll (1 s) and a batch's send well inside it: a wrong token for the survivor would be here. */
     private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(15);
+    /** One expiry scan interval (15 s) and a delivery poll. */
+    private static final Duration SCAN_AND_DELIVERY = Duration.ofSeconds(20);
 
     private AdminApi admin;
     private LogoutReceiver receiver;
     private OidcClient app;
+    private OidcClient offlineApp;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
@@ -49,8 +56,10 @@ class RealmSignOutIT {
         receiver = new LogoutReceiver(server, REALM);
         RealmFixture realm = new RealmFixture(REALM);
         withBackchannelLogout(realm.confidentialClient("app", "app-secret"), receiver);
+        withBackchannelLogout(realm.confidentialClient("offline-app", "offline-app-secret"), receiver);
         realm.create(admin);
         app = new OidcClient(server, REALM, "app", "app-secret");
+        offlineApp = new OidcClient(server, REALM, "offline-app", "offline-app-secret");
     }
 
     @AfterAll
@@ -90,6 +99,43 @@ class RealmSignOutIT {
         assertThat(admin.delete("/admin/realms/" + REALM + "/sessions/" + survivor).status()).isEqualTo(204);
         Deadline.await(Duration.ofSeconds(30), "the survivor's own logout token, when it does end",
                 () -> tokensFor(survivor).size() == 1);
+    }
+
+    /**
+     * Keycloak's sign-out removes the offline sessions with the online ones (measured on 26.7.3): a client that held
+     * both twins is told once, for the sid it knows, with the sign-out's reason. It was told a second time, as
+     * {@code session_expired}, when the scan next looked at the offline participation (here made due at once by an
+     * update of the client, as a tier change does).
+     */
+    @Test
+    void theOfflineTwinEndsWithTheSignOutAndItsClientIsToldOnce() {
+        SsoSession sso = SsoSession.loginTo(app).alsoLogIn(offlineApp, "openid offline_access");
+        String sid = sso.sessionId();
+
+        assertThat(admin.post("/admin/realms/" + REALM + "/logout-all", null).status()).isEqualTo(200);
+        Deadline.await(Duration.ofSeconds(30), "the sign-out's logout token to offline-app",
+                () -> tokensFor("offline-app", sid).size() == 1);
+        String clientPath = "/admin/realms/" + REALM + "/clients/" + admin.clientUuid(REALM, "offline-app");
+        JsonNode client = admin.getJson(clientPath);
+        assertThat(admin.put(clientPath, ((ObjectNode) client.deepCopy()).put("description", "looked at again"))
+                .status()).isEqualTo(204);
+        long windowEnds = System.currentTimeMillis() + SCAN_AND_DELIVERY.toMillis();
+        Deadline.await(SCAN_AND_DELIVERY.plusSeconds(5), "a scan and a delivery after the offline part is due",
+                () -> System.currentTimeMillis() > windowEnds);
+
+        assertThat(tokensFor("offline-app", sid)).as("logout tokens to offline-app for its sid").hasSize(1);
+        assertThat(tokensFor("app", sid)).as("logout tokens to app, which had the online session only").hasSize(1);
+        assertThat(tokensFor("offline-app", sid).get(0).valid()).isTrue();
+        assertThat(StreamSupport.stream(admin.getJson("/admin/realms/" + REALM
+                        + "/session-guard/deliveries?status=delivered&max=1000").spliterator(), false)
+                .filter(row -> sid.equals(row.get("userSessionId").asText())).map(row -> row.get("reason").asText()))
+                .as("the reasons delivered for the session").containsOnly("realm_sign_out");
+        assertThat(offlineApp.refresh(sso.refreshToken("offline-app")).status())
+                .as("the offline token's refresh after the sign-out").isEqualTo(400);
+    }
+
+    private List<Delivery> tokensFor(String clientId, String sid) {
+        return receiver.deliveriesTo(clientId).stream().filter(d -> sid.equals(d.sid())).toList();
     }
 
     private List<Delivery> tokensFor(String sid) {

@@ -5,6 +5,7 @@ import io.github.sessionguard.logout.LogoutFunnel;
 import io.github.sessionguard.logout.SessionTerminator;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
+import io.github.sessionguard.logout.participants.SessionLookup;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.keycloak.models.UserSessionModel;
  * Catches the actions after which Keycloak keeps a user's sessions, or drops them unannounced, and hands them to the
  * funnel: a revocation ends the session where the client's tier asks for it; in the admin request's transaction, a
  * password reset and disabling a user end the sessions whose tier asks for it, and "sign out all sessions" tells
- * exactly the sessions the admin request removed. A change to a client (its settings, its client scopes) makes its
+ * exactly the sessions (online and offline) the admin request removed. A change to a client (its settings, its client scopes) makes its
  * participations due, for the scan to settle by the tier in force.
  */
 final class SessionDeathListener implements EventListenerProvider {
@@ -103,23 +104,31 @@ final class SessionDeathListener implements EventListenerProvider {
     }
 
     /**
-     * Keycloak removed every online session of the realm in this transaction, naming none. A participation whose
-     * session this transaction no longer sees was removed with them: it is told, committed with the removal, a page
-     * at a time. A login that lands meanwhile has a session this transaction sees, and is left alone.
+     * Keycloak removed every session of the realm in this transaction, naming none: the online ones, and (measured on
+     * 26.7.3, although its admin console speaks of sessions) the offline ones with them. A participation whose session
+     * this transaction no longer sees was removed with them: it is told, committed with the removal, a page at a time,
+     * once per client for an online session and its offline twin. A login that lands meanwhile has a session this
+     * transaction sees, and is left alone.
      */
     private void realmSignedOut(RealmModel realm) {
-        ParticipantStore participants = new ParticipantStore(session);
         LogoutFunnel funnel = new LogoutFunnel(session);
+        for (boolean offline : new boolean[] {false, true}) {
+            signedOut(realm, offline, funnel);
+        }
+    }
+
+    private void signedOut(RealmModel realm, boolean offline, LogoutFunnel funnel) {
+        ParticipantStore participants = new ParticipantStore(session);
         boolean persistentSessions = Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS);
         String after = "";
         List<Participant> page;
         do {
             page = persistentSessions
-                    ? participants.onlineOfRealmWithoutSession(realm.getId(), after, REALM_SIGN_OUT_BATCH)
-                    : participants.onlineOfRealm(realm.getId(), after, REALM_SIGN_OUT_BATCH);
+                    ? participants.ofRealmWithoutSession(realm.getId(), offline, after, REALM_SIGN_OUT_BATCH)
+                    : participants.ofRealm(realm.getId(), offline, after, REALM_SIGN_OUT_BATCH);
             for (Participant participant : page) {
-                if (persistentSessions
-                        || session.sessions().getUserSession(realm, participant.userSessionId()) == null) {
+                if (persistentSessions || SessionLookup.userSession(session, realm, participant.userSessionId(),
+                        offline) == null) {
                     funnel.sessionGone(realm, participant, EndReason.REALM_SIGN_OUT);
                 }
             }

@@ -150,21 +150,22 @@ public final class ParticipantStore {
         return Optional.ofNullable(em.find(SessionParticipantEntity.class, id)).map(Participant::of);
     }
 
-    /** One page of the realm's online participations, in id order after {@code afterId}. */
-    public List<Participant> onlineOfRealm(String realmId, String afterId, int limit) {
-        return em.createNamedQuery("sgOnlineParticipantsOfRealm", SessionParticipantEntity.class)
-                .setParameter("realmId", realmId).setParameter("after", afterId).setMaxResults(limit)
-                .getResultStream().map(Participant::of).toList();
+    /** One page of the realm's online (or offline) participations, in id order after {@code afterId}. */
+    public List<Participant> ofRealm(String realmId, boolean offline, String afterId, int limit) {
+        return em.createNamedQuery("sgParticipantsOfRealm", SessionParticipantEntity.class)
+                .setParameter("realmId", realmId).setParameter("offline", offline).setParameter("after", afterId)
+                .setMaxResults(limit).getResultStream().map(Participant::of).toList();
     }
 
     /**
-     * One page of the realm's online participations whose session Keycloak's session table no longer holds, as this
-     * transaction sees it (persistent user sessions, Keycloak's default).
+     * One page of the realm's online (or offline) participations whose session Keycloak's session table no longer
+     * holds, as this transaction sees it (persistent user sessions, Keycloak's default).
      */
-    public List<Participant> onlineOfRealmWithoutSession(String realmId, String afterId, int limit) {
-        return em.createNamedQuery("sgOnlineParticipantsOfRealmWithoutSession", SessionParticipantEntity.class)
-                .setParameter("realmId", realmId).setParameter("after", afterId).setMaxResults(limit)
-                .getResultStream().map(Participant::of).toList();
+    public List<Participant> ofRealmWithoutSession(String realmId, boolean offline, String afterId, int limit) {
+        return em.createNamedQuery("sgParticipantsOfRealmWithoutSession", SessionParticipantEntity.class)
+                .setParameter("realmId", realmId).setParameter("offline", offline)
+                .setParameter("sessionType", offline ? "1" : "0").setParameter("after", afterId)
+                .setMaxResults(limit).getResultStream().map(Participant::of).toList();
     }
 
     public int purgeRealm(String realmId) {

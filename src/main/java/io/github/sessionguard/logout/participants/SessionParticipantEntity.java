@@ -26,13 +26,14 @@ import jakarta.persistence.Table;
                 + " p.checkAt = :checkAt, p.scanFailures = 0 where p.id = :id"),
         @NamedQuery(name = "sgParticipantScanFailed", query = "update SessionParticipantEntity p"
                 + " set p.checkAt = :checkAt, p.scanFailures = p.scanFailures + 1 where p.id = :id"),
-        @NamedQuery(name = "sgOnlineParticipantsOfRealm", query = "select p from SessionParticipantEntity p"
-                + " where p.realmId = :realmId and p.offline = false and p.id > :after order by p.id"),
-        // Keycloak's persisted online sessions (OFFLINE_USER_SESSION, flag '0'), as the calling transaction sees them.
-        @NamedQuery(name = "sgOnlineParticipantsOfRealmWithoutSession", query = "select p"
-                + " from SessionParticipantEntity p where p.realmId = :realmId and p.offline = false and p.id > :after"
-                + " and not exists (select s.userSessionId from PersistentUserSessionEntity s"
-                + " where s.userSessionId = p.userSessionId and s.offline = '0') order by p.id"),
+        @NamedQuery(name = "sgParticipantsOfRealm", query = "select p from SessionParticipantEntity p"
+                + " where p.realmId = :realmId and p.offline = :offline and p.id > :after order by p.id"),
+        // Keycloak's persisted sessions (OFFLINE_USER_SESSION, flag '0' online, '1' offline), as the calling
+        // transaction sees them.
+        @NamedQuery(name = "sgParticipantsOfRealmWithoutSession", query = "select p"
+                + " from SessionParticipantEntity p where p.realmId = :realmId and p.offline = :offline"
+                + " and p.id > :after and not exists (select s.userSessionId from PersistentUserSessionEntity s"
+                + " where s.userSessionId = p.userSessionId and s.offline = :sessionType) order by p.id"),
         @NamedQuery(name = "sgDeleteParticipant", query = "delete from SessionParticipantEntity p"
                 + " where p.id = :id"),
         @NamedQuery(name = "sgDeleteSessionParticipants", query = "delete from SessionParticipantEntity p"
