@@ -1,9 +1,12 @@
 package io.github.sessionguard.admin;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.github.sessionguard.tier.EffectiveTier;
 import io.github.sessionguard.tier.Grant;
 import io.github.sessionguard.tier.TierPolicy;
+import io.github.sessionguard.tier.TierSetting;
 import io.github.sessionguard.tier.TierSource;
 import io.github.sessionguard.tier.TierWarnings;
 import io.github.sessionguard.tier.UnreadableTier;
@@ -21,29 +24,59 @@ import org.keycloak.models.RealmModel;
  * can't be read has no tier and no values; the policy and profile name the unreadable one, and a warning says why.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record EffectivePolicyRepresentation(
-        String clientId,
-        String tier,
-        String clientPolicy,
-        String clientProfile,
-        Long idleTimeout,
-        Long maxLifespan,
-        Long accessTokenLifespan,
-        Long reauthMaxAge,
-        Boolean reauthAfterIdle,
-        Long reuseGracePeriod,
-        Boolean rotateRefreshTokens,
-        Boolean revokeSessionOnReuse,
-        Boolean revocationEndsSession,
-        Boolean offlineAccess,
-        Boolean endSessionsOnCredentialChange,
-        Boolean requirePkce,
-        Boolean refuseLegacyGrants,
-        Boolean requireDpop,
-        Boolean notifyUser,
-        @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
-        Map<String, String> grants,
-        List<String> warnings) {
+@JsonPropertyOrder({"clientId", "tier", "clientPolicy", "clientProfile"})
+public final class EffectivePolicyRepresentation {
+
+    private final String clientId;
+    private final String tier;
+    private final String clientPolicy;
+    private final String clientProfile;
+    /** Each setting of the tier model's table by its JSON name ({@code idleTimeout}), null where no tier applies. */
+    private final Map<String, Object> settings = new LinkedHashMap<>();
+    private final Map<String, String> grants;
+    private final List<String> warnings;
+
+    private EffectivePolicyRepresentation(String clientId, String tier, String clientPolicy, String clientProfile,
+            TierPolicy policy, Map<String, String> grants, List<String> warnings) {
+        this.clientId = clientId;
+        this.tier = tier;
+        this.clientPolicy = clientPolicy;
+        this.clientProfile = clientProfile;
+        TierSetting.policyValues().forEach(setting -> settings.put(setting.jsonName(),
+                policy == null ? null : policy.value(setting)));
+        this.grants = grants;
+        this.warnings = warnings;
+    }
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public String getTier() {
+        return tier;
+    }
+
+    public String getClientPolicy() {
+        return clientPolicy;
+    }
+
+    public String getClientProfile() {
+        return clientProfile;
+    }
+
+    @JsonAnyGetter
+    public Map<String, Object> getSettings() {
+        return settings;
+    }
+
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
+    public Map<String, String> getGrants() {
+        return grants;
+    }
+
+    public List<String> getWarnings() {
+        return warnings;
+    }
 
     /**
      * @param effective the client's tier for refresh-token requests, which the values describe
@@ -86,20 +119,15 @@ public record EffectivePolicyRepresentation(
                     + describe(effective.sources()) + "); the strictest value of each applies");
         }
         warnings.addAll(TierWarnings.of(realm, client, policy));
-        return new EffectivePolicyRepresentation(client.getClientId(), tierName,
-                source.clientPolicy(), source.clientProfile(), policy.idleTimeout(), policy.maxLifespan(),
-                policy.accessTokenLifespan(), policy.reauthMaxAge(), policy.reauthAfterIdle(),
-                policy.reuseGracePeriod(), policy.rotateRefreshTokens(), policy.revokeSessionOnReuse(),
-                policy.revocationEndsSession(), policy.offlineAccess(), policy.endSessionsOnCredentialChange(),
-                policy.requirePkce(), policy.refuseLegacyGrants(), policy.requireDpop(), policy.notifyUser(), grants,
-                List.copyOf(warnings));
+        return new EffectivePolicyRepresentation(client.getClientId(), tierName, source.clientPolicy(),
+                source.clientProfile(), policy, grants, List.copyOf(warnings));
     }
 
     /** A client with no tier values to show: outside every tier, or under a configuration that can't be read. */
     private static EffectivePolicyRepresentation withoutValues(String clientId, String clientPolicy,
             String clientProfile, Map<String, String> grants, List<String> warnings) {
-        return new EffectivePolicyRepresentation(clientId, null, clientPolicy, clientProfile, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, grants, List.copyOf(warnings));
+        return new EffectivePolicyRepresentation(clientId, null, clientPolicy, clientProfile, null, grants,
+                List.copyOf(warnings));
     }
 
     private static String refusal(UnreadableTier unreadable) {

@@ -1,37 +1,25 @@
 package io.github.sessionguard.tier;
 
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The named security levels a client can be put in. The idle values are OWASP's M9 guidance (15, 30 and 60
- * minutes); the absolute lifetimes stay inside NIST SP 800-63B-4 (AAL3 12 h, AAL2 24 h, AAL1 30 days). In high
- * and medium the idle time also ends SSO for the client (NIST's inactivity limit asks for a new authentication, not
- * only a new token); low, whose apps are the least sensitive, keeps SSO until reauth-max-age. Every tier
- * requires PKCE; high and medium refuse the token-leaking grants. None requires DPoP: rotation with reuse revocation,
- * which every tier has, is the other way OWASP ASVS 5.0 10.4.5 accepts, and most mobile SDKs don't send DPoP yet.
- * High and medium email the user when Session Guard ends their sessions for a replay or an admin action; low, whose
- * sessions are long and whose apps are the least sensitive, doesn't.
+ * The named security levels a client can be put in. What each one holds is a column of {@link TierSetting}, the one
+ * table of the tier model.
  */
 public enum Tier {
 
-    HIGH(new TierPolicy(900, 43_200, 300, 43_200, true, 0,
-            true, true, true, false, true, true, true, false, true)),
-    MEDIUM(new TierPolicy(1_800, 86_400, 300, 86_400, true, 10,
-            true, true, true, false, true, true, true, false, true)),
-    LOW(new TierPolicy(3_600, 2_592_000, 600, 2_592_000, false, 30,
-            true, true, false, true, true, true, false, false, false));
+    HIGH, MEDIUM, LOW;
 
-    private final TierPolicy preset;
+    private static final Map<Tier, TierPolicy> PRESETS = presets();
 
-    Tier(TierPolicy preset) {
-        this.preset = preset;
-    }
-
+    /** The tier's values, as the table gives them. */
     public TierPolicy preset() {
-        return preset;
+        return PRESETS.get(this);
     }
 
     /** The name administrators type: {@code high}, {@code medium} or {@code low}. */
@@ -49,6 +37,14 @@ public enum Tier {
      */
     public boolean forbidsWeakSignatures() {
         return this != LOW;
+    }
+
+    private static Map<Tier, TierPolicy> presets() {
+        Map<Tier, TierPolicy> presets = new EnumMap<>(Tier.class);
+        for (Tier tier : values()) {
+            presets.put(tier, TierPolicy.preset(tier));
+        }
+        return presets;
     }
 
     static String allIds() {

@@ -64,26 +64,17 @@ public final class TierConfigurationParser {
         });
 
         Tier tier = parseTier(given.get(TierSetting.TIER));
-        TierPolicy preset = tier.preset();
-        long maxLifespan = duration(given, TierSetting.MAX_LIFESPAN, preset.maxLifespan());
-        TierPolicy policy = new TierPolicy(
-                duration(given, TierSetting.IDLE_TIMEOUT, preset.idleTimeout()),
-                maxLifespan,
-                duration(given, TierSetting.ACCESS_TOKEN_LIFESPAN, preset.accessTokenLifespan()),
+        TierPolicy policy = tier.preset();
+        for (TierSetting setting : TierSetting.policyValues()) {
+            Object value = given.get(setting);
+            if (value != null) {
+                policy = policy.with(setting, setting.isDuration() ? duration(setting, value) : flag(setting, value));
+            } else if (setting == TierSetting.REAUTH_MAX_AGE) {
                 // The preset re-authenticates when the absolute lifetime runs out, so an overridden max-lifespan
                 // carries reauth-max-age with it unless that is overridden too.
-                duration(given, TierSetting.REAUTH_MAX_AGE, maxLifespan),
-                flag(given, TierSetting.REAUTH_AFTER_IDLE, preset.reauthAfterIdle()),
-                duration(given, TierSetting.REUSE_GRACE_PERIOD, preset.reuseGracePeriod()),
-                flag(given, TierSetting.ROTATE_REFRESH_TOKENS, preset.rotateRefreshTokens()),
-                flag(given, TierSetting.REVOKE_SESSION_ON_REUSE, preset.revokeSessionOnReuse()),
-                flag(given, TierSetting.REVOCATION_ENDS_SESSION, preset.revocationEndsSession()),
-                flag(given, TierSetting.OFFLINE_ACCESS, preset.offlineAccess()),
-                flag(given, TierSetting.END_SESSIONS_ON_CREDENTIAL_CHANGE, preset.endSessionsOnCredentialChange()),
-                flag(given, TierSetting.REQUIRE_PKCE, preset.requirePkce()),
-                flag(given, TierSetting.REFUSE_LEGACY_GRANTS, preset.refuseLegacyGrants()),
-                flag(given, TierSetting.REQUIRE_DPOP, preset.requireDpop()),
-                flag(given, TierSetting.NOTIFY_USER, preset.notifyUser()));
+                policy = policy.with(setting, policy.maxLifespan());
+            }
+        }
         checkConsistency(policy);
         return new ConfiguredTier(tier, policy);
     }
@@ -97,13 +88,9 @@ public final class TierConfigurationParser {
                 "'tier' must be one of " + Tier.allIds() + "; got '" + id + "'"));
     }
 
-    private static long duration(Map<TierSetting, Object> given, TierSetting setting, long preset) {
-        Object value = given.get(setting);
-        if (value == null) {
-            return preset;
-        }
+    private static long duration(TierSetting setting, Object value) {
         long seconds = wholeSeconds(setting, value);
-        boolean zeroAllowed = setting == TierSetting.REUSE_GRACE_PERIOD;
+        boolean zeroAllowed = setting.kind() == TierSetting.Kind.DURATION_OR_ZERO;
         if (seconds < 0 || (seconds == 0 && !zeroAllowed)) {
             throw invalid("'" + setting.key() + "' must be a " + (zeroAllowed ? "non-negative" : "positive")
                     + " whole number of seconds; got " + value);
@@ -131,11 +118,7 @@ public final class TierConfigurationParser {
         return invalid("'" + setting.key() + "' must be a whole number of seconds; got '" + value + "'");
     }
 
-    private static boolean flag(Map<TierSetting, Object> given, TierSetting setting, boolean preset) {
-        Object value = given.get(setting);
-        if (value == null) {
-            return preset;
-        }
+    private static boolean flag(TierSetting setting, Object value) {
         if (value instanceof Boolean bool) {
             return bool;
         }

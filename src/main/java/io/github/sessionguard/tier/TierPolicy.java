@@ -1,55 +1,147 @@
 package io.github.sessionguard.tier;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 /**
  * The values that govern one client's sessions and how its tokens are obtained: a tier's preset with the
- * administrator's overrides applied. Durations are whole seconds.
- *
- * @param reauthAfterIdle    SSO hands the session to the client only while the client's own last use in it is
- *                           within {@code idleTimeout}; past it, the user signs in again
- * @param requirePkce        authorization requests must carry a PKCE S256 challenge
- * @param refuseLegacyGrants implicit and hybrid responses with tokens, and the password grant, are refused
- * @param requireDpop        a public client's tokens must be DPoP-bound (RFC 9449)
- * @param notifyUser         the user is emailed when Session Guard ends their sessions for a replay, a password
- *                           reset or a disabled account
+ * administrator's overrides applied, one value per {@link TierSetting} (durations in whole seconds). It is built from
+ * the table's rows by name, never by position, so that no value can land in another's place.
  */
-public record TierPolicy(
-        long idleTimeout,
-        long maxLifespan,
-        long accessTokenLifespan,
-        long reauthMaxAge,
-        boolean reauthAfterIdle,
-        long reuseGracePeriod,
-        boolean rotateRefreshTokens,
-        boolean revokeSessionOnReuse,
-        boolean revocationEndsSession,
-        boolean offlineAccess,
-        boolean endSessionsOnCredentialChange,
-        boolean requirePkce,
-        boolean refuseLegacyGrants,
-        boolean requireDpop,
-        boolean notifyUser) {
+public final class TierPolicy {
+
+    private final Map<TierSetting, Object> values;
+
+    private TierPolicy(Map<TierSetting, Object> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /** The tier's preset, as the table gives it. */
+    public static TierPolicy preset(Tier tier) {
+        Map<TierSetting, Object> values = new EnumMap<>(TierSetting.class);
+        TierSetting.policyValues().forEach(setting -> values.put(setting, setting.preset(tier)));
+        return new TierPolicy(values);
+    }
+
+    /** This policy with one value replaced: a {@code Long} of seconds for a duration, a {@code Boolean} for a switch. */
+    public TierPolicy with(TierSetting setting, Object value) {
+        Class<?> type = setting.isDuration() ? Long.class : Boolean.class;
+        if (setting.kind() == TierSetting.Kind.TIER || !type.isInstance(value)) {
+            throw new IllegalArgumentException(setting.key() + " takes a " + type.getSimpleName() + ", not " + value);
+        }
+        Map<TierSetting, Object> changed = new EnumMap<>(values);
+        changed.put(setting, value);
+        return new TierPolicy(changed);
+    }
+
+    /** The value of one setting: a {@code Long} of seconds or a {@code Boolean}. */
+    public Object value(TierSetting setting) {
+        return values.get(setting);
+    }
 
     /**
-     * The policy that honours both: the shorter of every duration and the safer of every switch. Used when
-     * more than one client policy puts a client under a tier, because every matching executor enforces its
-     * own limits and the strictest one is what the client experiences.
+     * The policy that honours both: each setting's stricter value, by the table's rule. Used when more than one client
+     * policy puts a client under a tier, because every matching executor enforces its own limits and the strictest
+     * one is what the client experiences.
      */
     public TierPolicy strictest(TierPolicy other) {
-        return new TierPolicy(
-                Math.min(idleTimeout, other.idleTimeout),
-                Math.min(maxLifespan, other.maxLifespan),
-                Math.min(accessTokenLifespan, other.accessTokenLifespan),
-                Math.min(reauthMaxAge, other.reauthMaxAge),
-                reauthAfterIdle || other.reauthAfterIdle,
-                Math.min(reuseGracePeriod, other.reuseGracePeriod),
-                rotateRefreshTokens || other.rotateRefreshTokens,
-                revokeSessionOnReuse || other.revokeSessionOnReuse,
-                revocationEndsSession || other.revocationEndsSession,
-                offlineAccess && other.offlineAccess,
-                endSessionsOnCredentialChange || other.endSessionsOnCredentialChange,
-                requirePkce || other.requirePkce,
-                refuseLegacyGrants || other.refuseLegacyGrants,
-                requireDpop || other.requireDpop,
-                notifyUser || other.notifyUser);
+        Map<TierSetting, Object> combined = new EnumMap<>(TierSetting.class);
+        TierSetting.policyValues().forEach(setting -> combined.put(setting,
+                setting.stricter(values.get(setting), other.values.get(setting))));
+        return new TierPolicy(combined);
+    }
+
+    public long idleTimeout() {
+        return seconds(TierSetting.IDLE_TIMEOUT);
+    }
+
+    public long maxLifespan() {
+        return seconds(TierSetting.MAX_LIFESPAN);
+    }
+
+    public long accessTokenLifespan() {
+        return seconds(TierSetting.ACCESS_TOKEN_LIFESPAN);
+    }
+
+    public long reauthMaxAge() {
+        return seconds(TierSetting.REAUTH_MAX_AGE);
+    }
+
+    /**
+     * SSO hands the session to the client only while the client's own last use in it is within {@code idleTimeout};
+     * past it, the user signs in again.
+     */
+    public boolean reauthAfterIdle() {
+        return on(TierSetting.REAUTH_AFTER_IDLE);
+    }
+
+    public long reuseGracePeriod() {
+        return seconds(TierSetting.REUSE_GRACE_PERIOD);
+    }
+
+    public boolean rotateRefreshTokens() {
+        return on(TierSetting.ROTATE_REFRESH_TOKENS);
+    }
+
+    public boolean revokeSessionOnReuse() {
+        return on(TierSetting.REVOKE_SESSION_ON_REUSE);
+    }
+
+    public boolean revocationEndsSession() {
+        return on(TierSetting.REVOCATION_ENDS_SESSION);
+    }
+
+    public boolean offlineAccess() {
+        return on(TierSetting.OFFLINE_ACCESS);
+    }
+
+    public boolean endSessionsOnCredentialChange() {
+        return on(TierSetting.END_SESSIONS_ON_CREDENTIAL_CHANGE);
+    }
+
+    /** Authorization requests must carry a PKCE S256 challenge. */
+    public boolean requirePkce() {
+        return on(TierSetting.REQUIRE_PKCE);
+    }
+
+    /** Implicit and hybrid responses with tokens, and the password grant, are refused. */
+    public boolean refuseLegacyGrants() {
+        return on(TierSetting.REFUSE_LEGACY_GRANTS);
+    }
+
+    /** A public client's tokens must be DPoP-bound (RFC 9449). */
+    public boolean requireDpop() {
+        return on(TierSetting.REQUIRE_DPOP);
+    }
+
+    /** The user is emailed when Session Guard ends their sessions for a replay, a password reset or a disabled account. */
+    public boolean notifyUser() {
+        return on(TierSetting.NOTIFY_USER);
+    }
+
+    private long seconds(TierSetting setting) {
+        return (Long) values.get(setting);
+    }
+
+    private boolean on(TierSetting setting) {
+        return (Boolean) values.get(setting);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TierPolicy policy && values.equals(policy.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.entrySet().stream().map(entry -> entry.getKey().key() + "=" + entry.getValue())
+                .collect(Collectors.joining(", ", "TierPolicy[", "]"));
     }
 }

@@ -1,7 +1,6 @@
 package io.github.sessionguard.tier;
 
 import java.util.Arrays;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -22,7 +21,10 @@ public final class TierPresets {
 
     /** One value of a policy, durations with their unit. */
     public static String describe(TierSetting setting, TierPolicy policy) {
-        Object value = valueOf(setting).apply(policy);
+        if (setting.kind() == TierSetting.Kind.TIER) {
+            throw new IllegalArgumentException("'tier' chooses the preset; it has no value of its own");
+        }
+        Object value = policy.value(setting);
         return value instanceof Long seconds ? seconds(seconds) : String.valueOf(value);
     }
 
@@ -44,26 +46,5 @@ public final class TierPresets {
             return seconds / 60 + " min";
         }
         return seconds + " s";
-    }
-
-    private static Function<TierPolicy, Object> valueOf(TierSetting setting) {
-        return switch (setting) {
-            case TIER -> throw new IllegalArgumentException("'tier' chooses the preset; it has no value of its own");
-            case IDLE_TIMEOUT -> TierPolicy::idleTimeout;
-            case MAX_LIFESPAN -> TierPolicy::maxLifespan;
-            case ACCESS_TOKEN_LIFESPAN -> TierPolicy::accessTokenLifespan;
-            case REAUTH_MAX_AGE -> TierPolicy::reauthMaxAge;
-            case REAUTH_AFTER_IDLE -> TierPolicy::reauthAfterIdle;
-            case REUSE_GRACE_PERIOD -> TierPolicy::reuseGracePeriod;
-            case ROTATE_REFRESH_TOKENS -> TierPolicy::rotateRefreshTokens;
-            case REVOKE_SESSION_ON_REUSE -> TierPolicy::revokeSessionOnReuse;
-            case REVOCATION_ENDS_SESSION -> TierPolicy::revocationEndsSession;
-            case OFFLINE_ACCESS -> TierPolicy::offlineAccess;
-            case END_SESSIONS_ON_CREDENTIAL_CHANGE -> TierPolicy::endSessionsOnCredentialChange;
-            case REQUIRE_PKCE -> TierPolicy::requirePkce;
-            case REFUSE_LEGACY_GRANTS -> TierPolicy::refuseLegacyGrants;
-            case REQUIRE_DPOP -> TierPolicy::requireDpop;
-            case NOTIFY_USER -> TierPolicy::notifyUser;
-        };
     }
 }

@@ -2,7 +2,9 @@ package io.github.sessionguard.enforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sessionguard.tier.Tier;
 import io.github.sessionguard.tier.TierPolicy;
+import io.github.sessionguard.tier.TierSetting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,8 +16,10 @@ class TokenLifetimeCapsTest {
     private static final long IDLE = 1_800;
     private static final long MAX = 86_400;
     private static final long ACCESS = 300;
-    private static final TierPolicy POLICY = new TierPolicy(IDLE, MAX, ACCESS, MAX, true, 10,
-            true, true, true, false, true, true, true, false, true);
+    /** Tier medium's values, written out. */
+    private static final TierPolicy POLICY = Tier.MEDIUM.preset().with(TierSetting.IDLE_TIMEOUT, IDLE)
+            .with(TierSetting.MAX_LIFESPAN, MAX).with(TierSetting.ACCESS_TOKEN_LIFESPAN, ACCESS)
+            .with(TierSetting.REAUTH_MAX_AGE, MAX);
     private static final long AUTH_TIME = 1_700_000_000L;
     private static final long DEADLINE = AUTH_TIME + MAX;
 

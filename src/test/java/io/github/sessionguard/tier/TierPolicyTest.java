@@ -1,6 +1,7 @@
 package io.github.sessionguard.tier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,22 +48,61 @@ class TierPolicyTest {
         assertThat(medium.strictest(low)).isEqualTo(low.strictest(medium));
     }
 
+    /** One setting at a time differs, so a value read from another's place would show. */
+    @Test
+    void everyValueIsReadFromItsOwnSetting() {
+        for (TierSetting setting : TierSetting.policyValues()) {
+            Object changed = setting.isDuration() ? Long.valueOf(12_345) : !(Boolean) setting.preset(Tier.HIGH);
+            TierPolicy policy = Tier.HIGH.preset().with(setting, changed);
+            for (TierSetting other : TierSetting.policyValues()) {
+                assertThat(policy.value(other)).as(other.key() + " after changing " + setting.key())
+                        .isEqualTo(other == setting ? changed : other.preset(Tier.HIGH));
+            }
+        }
+    }
+
+    /** Each typed accessor ({@code idleTimeout()}) is named after its setting and reads that setting. */
+    @Test
+    void everyAccessorReadsTheSettingItIsNamedAfter() throws ReflectiveOperationException {
+        for (TierSetting setting : TierSetting.policyValues()) {
+            Object changed = setting.isDuration() ? Long.valueOf(12_345) : !(Boolean) setting.preset(Tier.HIGH);
+            TierPolicy policy = Tier.HIGH.preset().with(setting, changed);
+            assertThat(TierPolicy.class.getMethod(setting.jsonName()).invoke(policy)).as(setting.jsonName() + "()")
+                    .isEqualTo(changed);
+        }
+    }
+
+    @Test
+    void aValueOfTheWrongKindIsRefused() {
+        assertThatThrownBy(() -> Tier.HIGH.preset().with(TierSetting.IDLE_TIMEOUT, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idle-timeout");
+        assertThatThrownBy(() -> Tier.HIGH.preset().with(TierSetting.TIER, "low"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void strictestOfHighAndLowIsHigh() {
         assertThat(Tier.HIGH.preset().strictest(Tier.LOW.preset())).isEqualTo(Tier.HIGH.preset());
     }
 
     private static TierPolicy durations(long idle, long max, long access, long reauth, long grace) {
-        return new TierPolicy(idle, max, access, reauth, true, grace, true, true, true, false, true, true, true, false,
-                true);
+        return Tier.HIGH.preset().with(TierSetting.IDLE_TIMEOUT, idle).with(TierSetting.MAX_LIFESPAN, max)
+                .with(TierSetting.ACCESS_TOKEN_LIFESPAN, access).with(TierSetting.REAUTH_MAX_AGE, reauth)
+                .with(TierSetting.REUSE_GRACE_PERIOD, grace);
     }
 
+    /** Every switch that protects when on, set to one value; offline access left at high's. */
     private static TierPolicy safetySwitches(boolean on) {
-        return new TierPolicy(900, 43_200, 300, 43_200, on, 0, on, on, on, false, on, on, on, on, on);
+        TierPolicy policy = Tier.HIGH.preset();
+        for (TierSetting setting : TierSetting.policyValues()) {
+            if (!setting.isDuration() && setting != TierSetting.OFFLINE_ACCESS) {
+                policy = policy.with(setting, on);
+            }
+        }
+        return policy;
     }
 
     private static TierPolicy offlineAccess(boolean allowed) {
-        return new TierPolicy(900, 43_200, 300, 43_200, true, 0, true, true, true, allowed, true, true, true, false,
-                true);
+        return Tier.HIGH.preset().with(TierSetting.OFFLINE_ACCESS, allowed);
     }
 }

@@ -1,0 +1,73 @@
+package io.github.sessionguard.tier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's two tier tables are {@link TierSetting}'s, written out: between their markers the README holds exactly
+ * what this test generates. A change to the table fails here with the text to paste.
+ */
+class ReadmeTierTablesTest {
+
+    private static final Path README = Path.of("README.md");
+
+    @Test
+    void thePresetTableIsTheTiersTable() throws IOException {
+        assertThat(between("tier-presets")).isEqualTo(presets());
+    }
+
+    @Test
+    void theConfigurationReferenceIsTheTiersTable() throws IOException {
+        assertThat(between("tier-settings")).isEqualTo(settings());
+    }
+
+    static String presets() {
+        StringBuilder table = new StringBuilder("| key | high | medium | low |\n|---|---|---|---|\n");
+        for (TierSetting setting : TierSetting.policyValues()) {
+            table.append("| `").append(setting.key()).append("` | ").append(Arrays.stream(Tier.values())
+                    .map(tier -> value(setting.preset(tier))).collect(Collectors.joining(" | "))).append(" |\n");
+        }
+        return table.toString();
+    }
+
+    static String settings() {
+        StringBuilder table = new StringBuilder("| key | type | meaning |\n|---|---|---|\n");
+        for (TierSetting setting : TierSetting.values()) {
+            String type = switch (setting.kind()) {
+                case TIER -> Arrays.stream(Tier.values()).map(tier -> "`" + tier.id() + "`")
+                        .collect(Collectors.joining(", "));
+                case DURATION -> "seconds";
+                case DURATION_OR_ZERO -> "seconds, or 0";
+                case SWITCH -> "boolean";
+            };
+            table.append("| `").append(setting.key()).append("` | ").append(type).append(" | ")
+                    .append(setting.help()).append(" |\n");
+        }
+        return table.toString();
+    }
+
+    private static String value(Object preset) {
+        if (preset instanceof Long seconds) {
+            String readable = TierPresets.readable(seconds);
+            return readable.equals(seconds + " s") ? String.valueOf(seconds) : seconds + " (" + readable + ")";
+        }
+        return String.valueOf(preset);
+    }
+
+    private static String between(String marker) throws IOException {
+        String readme = Files.readString(README);
+        String begin = "<!-- " + marker + ": generated from TierSetting by ReadmeTierTablesTest -->\n";
+        String end = "<!-- /" + marker + " -->";
+        int from = readme.indexOf(begin);
+        int to = readme.indexOf(end);
+        assertThat(from).as("the README's marker " + begin.strip()).isNotNegative();
+        assertThat(to).as("the README's marker " + end).isGreaterThan(from);
+        return readme.substring(from + begin.length(), to);
+    }
+}
