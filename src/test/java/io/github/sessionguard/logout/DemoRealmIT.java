@@ -111,6 +111,22 @@ class DemoRealmIT {
         assertThat(report.get("clients").get(0).get("clientId").asText()).isEqualTo("legacy-kiosk");
     }
 
+    /**
+     * The README's first example: the demo app's authorization request without PKCE gets the tier's refusal, not
+     * Keycloak's own (a password grant would have, since the demo app has direct grants off, as an app should).
+     */
+    @Test
+    void theReadmesFirstExampleGetsTheTiersRefusal(KeycloakServer server) {
+        OidcClient mobileApp = OidcClient.publicClient(server, REALM, "mobile-app");
+        BrowserSession.Outcome outcome = new BrowserSession().authorize(
+                mobileApp.authorizationUrlWithoutPkce("http://localhost:3000/callback", "openid", Map.of()));
+
+        assertThat(outcome.showedLoginForm()).isFalse();
+        assertThat(outcome.queryParameter("error")).isEqualTo("invalid_request");
+        assertThat(outcome.queryParameter("error_description")).contains("session tier 'high'")
+                .contains("require-pkce");
+    }
+
     private static void signInWithCode(OidcClient client, String redirectUri) {
         String code = new BrowserSession().loginForCode(client.authorizationUrl(redirectUri, "openid", Map.of()),
                 "demo", "demo");
