@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 /**
  * A {@link PostgresServer} from the machine's binaries ({@code /usr/lib/postgresql/<version>/bin}): a data folder
- * under the work directory, a free loopback port, trust authentication. Run as the {@code postgres} user when the
+ * of its own (see {@link #dataFolder}), a free loopback port, trust authentication. Run as the {@code postgres} user when the
  * tests run as root, since PostgreSQL refuses to run as root. Stopped (and its folder removed) on close.
  */
 final class LocalPostgresServer implements PostgresServer {
@@ -42,14 +42,10 @@ final class LocalPostgresServer implements PostgresServer {
     }
 
     static LocalPostgresServer start(Path bin, List<String> settings) {
-        Path workDir = Path.of(TestSettings.require("sessionguard.work.dir"));
         int port = FreePorts.next();
-        Path dataDir = workDir.resolve("postgres-" + port);
+        Path dataDir;
         try {
-            Files.createDirectories(dataDir);
-            if (runningAsRoot()) {
-                Commands.run(List.of("chown", "-R", "postgres:postgres", dataDir.getParent().toString()));
-            }
+            dataDir = dataFolder(port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,6 +54,24 @@ final class LocalPostgresServer implements PostgresServer {
                 "--auth=trust", "-E", "UTF8"));
         server.pgCtl("start", "-w", "-o", server.serverOptions());
         return server;
+    }
+
+    /**
+     * Under the work directory, when the tests' own user runs PostgreSQL. As root, PostgreSQL runs as the
+     * {@code postgres} user, who must reach its data folder through every parent: a clone inside a private folder
+     * (0700, as {@code mktemp -d} makes it, or {@code /root}) is out of its reach, so the folder is made in the
+     * system's temporary directory instead, and removed on close.
+     */
+    private static Path dataFolder(int port) throws IOException {
+        if (!runningAsRoot()) {
+            Path dataDir = Path.of(TestSettings.require("sessionguard.work.dir")).resolve("postgres-" + port);
+            Files.createDirectories(dataDir);
+            return dataDir;
+        }
+        Path dataDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
+                "session-guard-postgres-" + port + "-");
+        Commands.run(List.of("chown", "postgres:postgres", dataDir.toString()));
+        return dataDir;
     }
 
     @Override
