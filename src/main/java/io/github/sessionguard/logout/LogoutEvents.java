@@ -1,5 +1,6 @@
 package io.github.sessionguard.logout;
 
+import io.github.sessionguard.logout.outbox.EndReason;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;

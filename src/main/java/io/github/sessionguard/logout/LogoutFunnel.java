@@ -2,6 +2,7 @@ package io.github.sessionguard.logout;
 
 import io.github.sessionguard.backchannel.BackchannelTarget;
 import io.github.sessionguard.logout.outbox.DeliveryStatus;
+import io.github.sessionguard.logout.outbox.EndReason;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.participants.Participant;

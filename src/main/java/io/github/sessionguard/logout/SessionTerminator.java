@@ -1,5 +1,6 @@
 package io.github.sessionguard.logout;
 
+import io.github.sessionguard.logout.outbox.EndReason;
 import io.github.sessionguard.logout.participants.SessionLookup;
 import io.github.sessionguard.tier.RequestTier;
 import java.util.function.Predicate;

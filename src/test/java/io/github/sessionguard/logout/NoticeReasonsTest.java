@@ -2,6 +2,7 @@ package io.github.sessionguard.logout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sessionguard.logout.outbox.EndReason;
 import io.github.sessionguard.notify.NoticeReason;
 import java.util.Arrays;
 import java.util.Map;

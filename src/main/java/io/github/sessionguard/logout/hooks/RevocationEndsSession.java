@@ -1,6 +1,6 @@
 package io.github.sessionguard.logout.hooks;
 
-import io.github.sessionguard.logout.EndReason;
+import io.github.sessionguard.logout.outbox.EndReason;
 import io.github.sessionguard.logout.SessionTerminator;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;

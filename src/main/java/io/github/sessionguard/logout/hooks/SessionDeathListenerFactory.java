@@ -1,6 +1,6 @@
 package io.github.sessionguard.logout.hooks;
 
-import io.github.sessionguard.logout.EndReason;
+import io.github.sessionguard.logout.outbox.EndReason;
 import io.github.sessionguard.logout.LogoutFunnel;
 import io.github.sessionguard.logout.Workers;
 import io.github.sessionguard.logout.expiry.ExpiryScan;

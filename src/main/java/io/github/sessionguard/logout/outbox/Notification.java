@@ -1,6 +1,5 @@
 package io.github.sessionguard.logout.outbox;
 
-import io.github.sessionguard.logout.EndReason;
 
 /**
  * One back-channel logout owed to one relying party, as the outbox hands it out: a value, never a managed entity.
