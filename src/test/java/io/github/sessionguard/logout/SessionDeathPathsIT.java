@@ -43,6 +43,10 @@ class SessionDeathPathsIT {
     private LogoutReceiver receiver;
     private OidcClient mobile;
     private OidcClient web;
+    /** In tier high through the tier scope only. */
+    private OidcClient scoped;
+    /** In no tier: a session of scoped and plain ends only if scoped's tier, read through its scope, asks for it. */
+    private OidcClient plain;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
@@ -64,9 +68,15 @@ class SessionDeathPathsIT {
                 .policyForClients("mobile-policy", "high", "mobile")
                 .policyForClients("web-policy", "low", "web")
                 .policyForClients("idle-policy", "short-idle", "idle-app");
+        withBackchannelLogout(realm.publicClient("scoped"), receiver);
+        withBackchannelLogout(realm.confidentialClient("plain", "plain-secret"), receiver);
         realm.create(admin);
+        // The README's recommended way: tier high through its client scope. "plain" is in no tier.
+        admin.addTierScope(REALM, "scoped", "session-tier-high");
         mobile = OidcClient.publicClient(server, REALM, "mobile");
         web = new OidcClient(server, REALM, "web", "web-secret");
+        scoped = OidcClient.publicClient(server, REALM, "scoped");
+        plain = new OidcClient(server, REALM, "plain", "plain-secret");
     }
 
     @AfterAll
@@ -185,6 +195,44 @@ class SessionDeathPathsIT {
                 .put("type", "password").put("value", PASSWORD).put("temporary", false)).status()).isEqualTo(204);
         assertEachToldOnce(sso, "mobile", "web");
         assertSessionGone(sso);
+    }
+
+    /** As above, with the tier given by the tier scope: rolled back, nothing ends; committed, the scope's tier ends it. */
+    @Test
+    void anAdminPasswordResetThatRollsBackEndsNoSessionOfATierScopeClient() {
+        SsoSession sso = SsoSession.loginTo(scoped, plain);
+
+        HttpResult failed = admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", "never-stored").put("temporary", false),
+                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
+        assertThat(scoped.refresh(sso.refreshToken("scoped")).status()).isEqualTo(200);
+        assertThat(admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", PASSWORD).put("temporary", false)).status()).isEqualTo(204);
+        assertEachToldOnce(sso, "scoped", "plain");
+        assertSessionGone(sso);
+    }
+
+    @Test
+    void anAdminDisableThatRollsBackEndsNoSessionOfATierScopeClient() {
+        SsoSession sso = SsoSession.loginTo(scoped, plain);
+        JsonNode user = admin.getJson(realmPath("/users/" + sso.userId()));
+        ObjectNode disabled = ((ObjectNode) user.deepCopy()).put("enabled", false);
+
+        HttpResult failed = admin.put(realmPath("/users/" + sso.userId()), disabled,
+                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
+        assertThat(scoped.refresh(sso.refreshToken("scoped")).status()).isEqualTo(200);
+        try {
+            assertThat(admin.put(realmPath("/users/" + sso.userId()), disabled).status()).isEqualTo(204);
+            assertEachToldOnce(sso, "scoped", "plain");
+        } finally {
+            admin.put(realmPath("/users/" + sso.userId()), user);
+        }
     }
 
     @Test

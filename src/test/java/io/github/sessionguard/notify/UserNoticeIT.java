@@ -48,6 +48,7 @@ class UserNoticeIT {
     private static final String SECOND_APP = "second-app";
     private static final String LOW_APP = "low-app";
     private static final String DETACH_APP = "detach-app";
+    private static final String SCOPED_APP = "notice-scoped-app";
     private static final String PAYMENTS_APP = "payments-app";
     private static final String PAYMENTS_SCOPE = "openid payments";
     private static final String CONTROL_USER = "carl";
@@ -63,6 +64,7 @@ class UserNoticeIT {
     private OidcClient lowApp;
     private OidcClient detachApp;
     private OidcClient paymentsApp;
+    private OidcClient scopedApp;
 
     @BeforeAll
     void createRealm(KeycloakServer server, AdminApi admin) {
@@ -72,7 +74,7 @@ class UserNoticeIT {
         RealmFixture realm = new RealmFixture(REALM).set("displayName", REALM_DISPLAY_NAME)
                 .set("smtpServer", mail.realmSettings());
         for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete", "dawn",
-                "pia")) {
+                "pia", "sara", "seth")) {
             realm.user(user, password(user));
         }
         realm.json().withArray("users").forEach(user -> {
@@ -85,6 +87,7 @@ class UserNoticeIT {
         withBackchannelLogout(realm.publicClient(LOW_APP), receiver).put("name", "Notice Bank Rewards");
         withBackchannelLogout(realm.publicClient(DETACH_APP), receiver);
         withBackchannelLogout(realm.publicClient(PAYMENTS_APP), receiver);
+        withBackchannelLogout(realm.publicClient(SCOPED_APP), receiver);
         realm.tierProfile("high", Map.of("tier", "high"))
                 .tierProfile("low", Map.of("tier", "low"))
                 .tierProfile("high-detach", Map.of("tier", "high", "revoke-session-on-reuse", false))
@@ -93,11 +96,14 @@ class UserNoticeIT {
                 .policyForClients("detach-policy", "high-detach", DETACH_APP);
         realm.create(admin);
         inTierHighWhenAskingFor(PAYMENTS_APP, "payments");
+        // The README's recommended way: tier high through its client scope, and no policy naming the client.
+        admin.addTierScope(REALM, SCOPED_APP, "session-tier-high");
         highApp = OidcClient.publicClient(server, REALM, HIGH_APP);
         secondApp = OidcClient.publicClient(server, REALM, SECOND_APP);
         lowApp = OidcClient.publicClient(server, REALM, LOW_APP);
         detachApp = OidcClient.publicClient(server, REALM, DETACH_APP);
         paymentsApp = OidcClient.publicClient(server, REALM, PAYMENTS_APP);
+        scopedApp = OidcClient.publicClient(server, REALM, SCOPED_APP);
     }
 
     @AfterAll
@@ -269,10 +275,6 @@ class UserNoticeIT {
     }
 
     /**
-     * Refreshes twice, then replays the first token with a User-Agent of the test's own: refused. The token's
-     * replacement was used, so no tier's grace period lets it through (low's is 30 s).
-     */
-    /**
      * A notice follows the tier of the request that ended the session: here the app is in tier high only for the
      * requests that ask for the payments scope, and the replay did.
      */
@@ -316,6 +318,37 @@ class UserNoticeIT {
         assertThat(updated.status()).as(updated.toString()).isEqualTo(204);
     }
 
+    /** A replay of a client in tier high through its tier scope is mailed: the request's tier, read by the scope. */
+    @Test
+    void aReplayOfATierScopeClientIsMailed() {
+        SsoSession sso = SsoSession.loginAs("sara", password("sara"), scopedApp);
+
+        replay(scopedApp, sso.refreshToken(SCOPED_APP));
+
+        assertThat(awaitOneMail("sara").text()).contains(SCOPED_APP).contains("used a second time");
+        assertSessionEndedAndToldTo(sso, SCOPED_APP);
+    }
+
+    /**
+     * An admin's password reset ends the session of a client in tier high through its tier scope, and mails the user:
+     * the tier of the death is the client's, read through the scope, not only a policy's.
+     */
+    @Test
+    void aPasswordResetEndingATierScopeClientsSessionIsMailed() {
+        SsoSession sso = SsoSession.loginAs("seth", password("seth"), scopedApp);
+
+        HttpResult reset = admin.put(userPath("seth") + "/reset-password", Json.object()
+                .put("type", "password").put("value", password("seth")).put("temporary", false));
+
+        assertThat(reset.status()).isEqualTo(204);
+        assertThat(awaitOneMail("seth").text()).contains("An administrator reset your password").contains(SCOPED_APP);
+        assertSessionEndedAndToldTo(sso, SCOPED_APP);
+    }
+
+    /**
+     * Refreshes twice, then replays the first token with a User-Agent of the test's own: refused. The token's
+     * replacement was used, so no tier's grace period lets it through (low's is 30 s).
+     */
     private static void replay(OidcClient client, String refreshToken) {
         HttpResult first = client.refresh(refreshToken);
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
