@@ -227,7 +227,7 @@ public final class LogoutFunnel {
     private void queue(LogoutOutboxProvider outbox, RealmModel realm, ClientModel client, String userId,
             String userSessionId, String issuer, EndReason reason) {
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
-        long now = System.currentTimeMillis();
+        long now = Time.currentTimeMillis();
         outbox.add(new Notification(KeycloakModelUtils.generateId(), realm.getId(), client.getId(),
                 client.getClientId(), userId, userSessionId, issuer, BackchannelTarget.of(client).url(),
                 config.isBackchannelLogoutSessionRequired(), config.getBackchannelLogoutRevokeOfflineTokens(), reason,

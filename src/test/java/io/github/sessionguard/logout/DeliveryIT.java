@@ -67,13 +67,23 @@ class DeliveryIT {
                 Deadline.await(Duration.ofMinutes(4), "every session to be told",
                         () -> receiver.deliveries().stream().filter(Delivery::accepted).map(Delivery::sid)
                                 .collect(Collectors.toSet()).containsAll(sessions));
-                // A second claim of a row would come once its lease (at least the longest try + 30 s) ran out.
-                Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 50, "a possible second claim");
+                // A second claim of a row would come once its lease (60 s, at least the longest try + 30 s) ran out
+                // by Keycloak's clock: moved past it, the next polls (every second) would claim and send it again.
+                server.setClockAhead(Duration.ofMinutes(2));
+                Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 5, "a possible second claim");
                 Map<String, Long> postsPerJti = receiver.deliveries().stream()
                         .collect(Collectors.groupingBy(Delivery::jti, Collectors.counting()));
+                // Control: on the moved clock the worker still claims and sends what becomes due.
+                OidcClient control = OidcClient.publicClient(server, realmName, clients.get(0));
+                String controlToken = control.login(USER, PASSWORD).get("refresh_token").asText();
+                assertThat(control.logout(controlToken).status()).isEqualTo(204);
+                String controlSid = Jwt.claims(controlToken).get("sid").asText();
+                Deadline.await(Duration.ofSeconds(30), "the control session's logout token",
+                        () -> receiver.deliveries().stream().anyMatch(d -> controlSid.equals(d.sid())));
                 assertThat(postsPerJti).hasSize(80);
                 assertThat(postsPerJti.values()).as("POSTs per jti").allMatch(count -> count == 1);
             } finally {
+                server.setClockAhead(Duration.ZERO);
                 admin.deleteRealm(realmName);
             }
         }
@@ -138,6 +148,37 @@ class DeliveryIT {
                         () -> first(realmName, "pending"), node -> node != null && node.get("attempts").asInt() >= 2);
                 assertThat(row.get("lastError").asText()).startsWith("HTTP 500: oops?x").doesNotContain("\u0000");
                 assertThat(receiver.deliveriesTo("dripping")).hasSizeLessThanOrEqualTo(row.get("attempts").asInt() + 1);
+            } finally {
+                admin.deleteRealm(realmName);
+            }
+        }
+    }
+
+    /**
+     * Issue 20: a success's body is read to its end to keep the connection, but one that drips (here 400 bytes at one
+     * every 200 ms, 80 s in all) or goes on past the bound is cut off at the body timeout (2 s): the token counts as
+     * delivered, once, and the next one goes out as usual.
+     */
+    @Test
+    void aDrippingSuccessBodyIsCutOffAndTheTokenCountsAsDelivered() {
+        String realmName = "delivery-success-drip";
+        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
+            RealmFixture realm = new RealmFixture(realmName);
+            withBackchannelLogout(realm.publicClient("dripping-ok"), receiver);
+            realm.create(admin);
+            try {
+                receiver.behave("dripping-ok", attempt -> attempt == 1 ? new Reply(200, 0, "x".repeat(400), 200)
+                        : Reply.ok());
+                OidcClient client = OidcClient.publicClient(server, realmName, "dripping-ok");
+                for (int i = 0; i < 2; i++) {
+                    assertThat(client.logout(client.login(USER, PASSWORD).get("refresh_token").asText()).status())
+                            .isEqualTo(204);
+                }
+
+                List<JsonNode> delivered = Deadline.await(Duration.ofSeconds(30), "both recorded as delivered",
+                        () -> rows(realmName, "delivered"), rows -> rows.size() == 2);
+                assertThat(delivered).allSatisfy(row -> assertThat(row.get("attempts").asInt()).isEqualTo(1));
+                assertThat(receiver.deliveriesTo("dripping-ok")).hasSize(2);
             } finally {
                 admin.deleteRealm(realmName);
             }

@@ -1,5 +1,8 @@
 package io.github.sessionguard.testing;
 
+import io.github.sessionguard.testprovider.ClockFactory;
+import java.time.Duration;
+
 /** A running Keycloak with the freshly built provider installed, as the integration tests see it: URLs over HTTP. */
 public interface KeycloakServer extends AutoCloseable {
 
@@ -11,6 +14,19 @@ public interface KeycloakServer extends AutoCloseable {
 
     default String realmUrl(String realm) {
         return baseUrl() + "/realms/" + realm;
+    }
+
+    /**
+     * Sets the server's clock (Keycloak's {@code Time} offset, through the test-only provider) this far ahead of the
+     * real time: every expiry, deadline and schedule Keycloak and Session Guard decide by it moves with it. The
+     * harness sets it back to 0 after each test class.
+     */
+    default void setClockAhead(Duration ahead) {
+        HttpResult set = new Http().putJson(baseUrl() + ClockFactory.PATH + "/" + ahead.toSeconds(), Json.object(),
+                null);
+        if (set.status() != 200) {
+            throw new AssertionError("Could not move the clock of " + baseUrl() + ": " + set);
+        }
     }
 
     @Override

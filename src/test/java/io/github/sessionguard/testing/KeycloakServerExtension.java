@@ -1,6 +1,8 @@
 package io.github.sessionguard.testing;
 
+import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * class, and stopped when the run ends (JUnit closes root-store resources), also when tests fail.
  * {@code -Dsessionguard.it.server=testcontainers} runs the same tests against a container instead.
  */
-public final class KeycloakServerExtension implements ParameterResolver {
+public final class KeycloakServerExtension implements ParameterResolver, AfterAllCallback {
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -22,6 +24,16 @@ public final class KeycloakServerExtension implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         KeycloakServer server = server(context);
         return parameter.getParameter().getType() == AdminApi.class ? new AdminApi(server) : server;
+    }
+
+    /** A class that moved the server's clock leaves it as it found it, for the classes after it. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        RunningServer running = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .get(RunningServer.class, RunningServer.class);
+        if (running != null) {
+            running.server().setClockAhead(Duration.ZERO);
+        }
     }
 
     static KeycloakServer server(ExtensionContext context) {

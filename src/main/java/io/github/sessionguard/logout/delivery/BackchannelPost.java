@@ -13,27 +13,52 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One try of one logout token: a POST with bounded timeouts (the answer's body too) and no redirects. It runs
  * asynchronously, so a batch's tries go out at once and no thread waits on a relying party per token.
+ *
+ * <p>The client speaks HTTP/1.1 only (a relying party's {@code http://} URL gets no upgrade attempt), completes
+ * exchanges on a fixed pool of its own (the JDK's default starts a thread per exchange), and reads a success's body to
+ * its end, up to a bound, so that the connection is kept alive for the next token instead of being cancelled.
  */
-final class BackchannelPost {
+final class BackchannelPost implements AutoCloseable {
 
     private static final int ERROR_BODY_BYTES = 256;
+    /** A success's body is read (and dropped) up to this much, to keep its connection; a longer one is cut off. */
+    private static final int SUCCESS_BODY_BYTES = 16 * 1024;
 
     private final HttpClient http;
+    private final ExecutorService exchanges;
     private final OutboxSettings settings;
 
     BackchannelPost(OutboxSettings settings) {
         this.settings = settings;
+        AtomicInteger threads = new AtomicInteger();
+        this.exchanges = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "session-guard-backchannel-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
         this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(exchanges)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /** After the last try: the exchanges' threads end. */
+    @Override
+    public void close() {
+        exchanges.shutdownNow();
     }
 
     /**
@@ -64,10 +89,12 @@ final class BackchannelPost {
                 .POST(HttpRequest.BodyPublishers.ofString("logout_token="
                         + URLEncoder.encode(logoutToken, StandardCharsets.UTF_8)))
                 .build();
-        // The answer's headers within the read timeout (the request's own); of an error answer, the first bytes of
-        // its body within the body timeout, whatever has come by then; of a success, nothing of the body.
-        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, info -> new Excerpt(
-                info.statusCode() / 100 == 2 ? 0 : ERROR_BODY_BYTES, settings.bodyTimeout()));
+        // The answer's headers within the read timeout (the request's own); then, within the body timeout, whatever
+        // has come by then: of an error answer its first bytes, kept for the record; of a success, its body read to
+        // the end (up to a bound) and dropped, so that the connection can serve the next token.
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, info -> info.statusCode() / 100 == 2
+                ? new Excerpt(0, SUCCESS_BODY_BYTES, settings.bodyTimeout())
+                : new Excerpt(ERROR_BODY_BYTES, ERROR_BODY_BYTES, settings.bodyTimeout()));
         Duration bound = settings.readTimeout().plus(settings.bodyTimeout()).plusSeconds(1);
         // The bound is put on a copy, so that the exchange itself can still be cancelled (which aborts it).
         return exchange.copy().orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).handle((response, failure) -> {
@@ -95,19 +122,22 @@ final class BackchannelPost {
     }
 
     /**
-     * Keeps at most the first {@code limit} bytes of an answer's body, read for at most {@code within}, then stops
-     * reading it.
+     * Keeps at most the first {@code keep} bytes of an answer's body; reads it for at most {@code within} and at most
+     * {@code readLimit} bytes, then stops reading it (which costs the connection, unless the body had ended).
      */
     private static final class Excerpt implements HttpResponse.BodySubscriber<String> {
 
-        private final int limit;
+        private final int keep;
+        private final int readLimit;
         private final Duration within;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final CompletableFuture<String> text = new CompletableFuture<>();
         private volatile Flow.Subscription subscription;
+        private long read;
 
-        Excerpt(int limit, Duration within) {
-            this.limit = limit;
+        Excerpt(int keep, int readLimit, Duration within) {
+            this.keep = keep;
+            this.readLimit = readLimit;
             this.within = within;
         }
 
@@ -119,11 +149,6 @@ final class BackchannelPost {
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
             this.subscription = subscription;
-            if (limit == 0) {
-                subscription.cancel();
-                finish();
-                return;
-            }
             CompletableFuture.delayedExecutor(within.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
                 subscription.cancel();
                 finish();
@@ -135,13 +160,14 @@ final class BackchannelPost {
         public void onNext(List<ByteBuffer> buffers) {
             synchronized (bytes) {
                 for (ByteBuffer buffer : buffers) {
-                    int take = Math.min(buffer.remaining(), limit - bytes.size());
+                    read += buffer.remaining();
+                    int take = Math.min(buffer.remaining(), keep - bytes.size());
                     byte[] chunk = new byte[take];
                     buffer.get(chunk);
                     bytes.writeBytes(chunk);
                 }
             }
-            if (bytes.size() >= limit) {
+            if (read >= readLimit) {
                 subscription.cancel();
                 finish();
             } else {

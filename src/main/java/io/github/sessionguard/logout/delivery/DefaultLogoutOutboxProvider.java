@@ -6,6 +6,7 @@ import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.outbox.OutboxStore;
 import java.util.List;
 import java.util.Optional;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -43,7 +44,7 @@ final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
     @Override
     public Optional<Notification> retry(RealmModel realm, String id) {
         Optional<Notification> requeued = new OutboxStore(session).requeue(realm.getId(), id,
-                System.currentTimeMillis());
+                Time.currentTimeMillis());
         requeued.ifPresent(notification -> wakeWorkerAfterCommit());
         return requeued;
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -116,7 +117,7 @@ final class DeliveryBatch {
 
     /** One transaction for the batch; should it fail, one per notification, so that no row spoils the others. */
     private void record(Map<Notification, Attempt> outcomes, Map<Notification, String> urls) {
-        long now = System.currentTimeMillis();
+        long now = Time.currentTimeMillis();
         List<Outcome> judged = new ArrayList<>();
         outcomes.forEach((notification, attempt) -> judged.add(judge(notification, attempt, urls.get(notification),
                 now)));
@@ -180,7 +181,7 @@ final class DeliveryBatch {
         /** @return whether the claim still held, i.e. whether the outcome was recorded */
         boolean write(OutboxStore store) {
             return switch (verdict) {
-                case DELIVERED -> store.recordDelivered(notification, url, attempts, System.currentTimeMillis());
+                case DELIVERED -> store.recordDelivered(notification, url, attempts, Time.currentTimeMillis());
                 case RETRY -> store.recordRetry(notification, url, attempts, nextAttemptAt, attempt.error());
                 case FAIL -> store.recordFailed(notification, url, attempts, attempt.error());
                 case SKIP -> store.recordSkipped(notification, attempt.error());

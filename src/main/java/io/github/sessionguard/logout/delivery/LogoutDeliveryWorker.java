@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
@@ -38,6 +39,7 @@ final class LogoutDeliveryWorker {
     private final KeycloakSessionFactory sessionFactory;
     private final OutboxSettings settings;
     private final DeliveryMetrics metrics = new DeliveryMetrics();
+    private final BackchannelPost post;
     private final DeliveryBatch batches;
     private final Semaphore slots;
     private final Map<String, AtomicInteger> inFlightByClient = new ConcurrentHashMap<>();
@@ -52,8 +54,8 @@ final class LogoutDeliveryWorker {
     LogoutDeliveryWorker(KeycloakSessionFactory sessionFactory, OutboxSettings settings) {
         this.sessionFactory = sessionFactory;
         this.settings = settings;
-        this.batches = new DeliveryBatch(sessionFactory, new BackchannelPost(settings), new RetryPolicy(settings),
-                metrics);
+        this.post = new BackchannelPost(settings);
+        this.batches = new DeliveryBatch(sessionFactory, post, new RetryPolicy(settings), metrics);
         this.slots = new Semaphore(settings.concurrency());
         this.senders = Executors.newFixedThreadPool(settings.concurrency(),
                 runnable -> daemon(runnable, "session-guard-outbox-sender"));
@@ -92,15 +94,17 @@ final class LogoutDeliveryWorker {
             Thread.currentThread().interrupt();
         }
         senders.shutdownNow();
+        post.close();
     }
 
     private void tick() {
         pollSafely();
         countQueue();
+        // The worker's own cadence follows the wall clock; what it decides about rows, Keycloak's clock.
         long now = System.currentTimeMillis();
         if (polledOnce && now - lastHousekeeping >= settings.housekeepingInterval().toMillis()) {
             lastHousekeeping = now;
-            housekeeping(now);
+            housekeeping(Time.currentTimeMillis());
         }
     }
 
@@ -122,7 +126,7 @@ final class LogoutDeliveryWorker {
         if (free == 0) {
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = Time.currentTimeMillis();
         List<String> busy = inFlightByClient.entrySet().stream()
                 .filter(entry -> entry.getValue().get() >= settings.concurrencyPerClient())
                 .map(Map.Entry::getKey).toList();
