@@ -2,12 +2,21 @@ package io.github.sessionguard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** Keycloak's admin REST API, spoken over HTTP as the bootstrap admin of the master realm. */
 public final class AdminApi {
 
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "admin";
+
+    private static final long TOKEN_REUSE_MILLIS = 30_000;
+    /** The admin's token by server base URL, shared by every AdminApi of the run. */
+    private static final Map<String, CachedToken> TOKENS = new ConcurrentHashMap<>();
+
+    private record CachedToken(String value, long fetchedAtMillis) {
+    }
 
     private final KeycloakServer server;
     private final Http http;
@@ -30,9 +39,28 @@ public final class AdminApi {
         return server;
     }
 
-    /** A fresh admin token for each call: master tokens live one minute, tests here live longer. */
+    /**
+     * The admin's token for this server, fetched once and used for half a minute (master tokens live one minute):
+     * a login per admin call made thousands of logins per run. A call answered 401 (the token expired early: a test
+     * moved the server's clock) gets a fresh one and is made again.
+     */
     public String token() {
-        return tokenFor("master", "admin-cli", ADMIN_USER, ADMIN_PASSWORD);
+        long now = System.currentTimeMillis();
+        CachedToken cached = TOKENS.get(server.baseUrl());
+        if (cached == null || now - cached.fetchedAtMillis() > TOKEN_REUSE_MILLIS) {
+            cached = new CachedToken(tokenFor("master", "admin-cli", ADMIN_USER, ADMIN_PASSWORD), now);
+            TOKENS.put(server.baseUrl(), cached);
+        }
+        return cached.value();
+    }
+
+    private HttpResult authorized(Function<String, HttpResult> call) {
+        HttpResult result = call.apply(token());
+        if (result.status() == 401) {
+            TOKENS.remove(server.baseUrl());
+            result = call.apply(token());
+        }
+        return result;
     }
 
     public String tokenFor(String realm, String clientId, String username, String password) {
@@ -45,29 +73,29 @@ public final class AdminApi {
     }
 
     public HttpResult get(String path) {
-        return http.get(url(path), token());
+        return authorized(token -> http.get(url(path), token));
     }
 
     public HttpResult post(String path, Object body) {
-        return http.postJson(url(path), body, token());
+        return authorized(token -> http.postJson(url(path), body, token));
     }
 
     /** A POST with extra request headers (the test providers' switches). */
     public HttpResult post(String path, Object body, Map<String, String> headers) {
-        return http.postJsonWithHeaders(url(path), body, token(), headers);
+        return authorized(token -> http.postJsonWithHeaders(url(path), body, token, headers));
     }
 
     public HttpResult put(String path, Object body) {
-        return http.putJson(url(path), body, token());
+        return authorized(token -> http.putJson(url(path), body, token));
     }
 
     /** A PUT with extra request headers (the test providers' switches). */
     public HttpResult put(String path, Object body, Map<String, String> headers) {
-        return http.putJsonWithHeaders(url(path), body, token(), headers);
+        return authorized(token -> http.putJsonWithHeaders(url(path), body, token, headers));
     }
 
     public HttpResult delete(String path) {
-        return http.delete(url(path), token());
+        return authorized(token -> http.delete(url(path), token));
     }
 
     public JsonNode getJson(String path) {
