@@ -64,7 +64,9 @@ public final class EffectivePolicyRepresentation {
         return clientProfile;
     }
 
+    /** Written beside the fields above, nulls too (Keycloak's mapper leaves a map's nulls out unless told). */
     @JsonAnyGetter
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
     public Map<String, Object> getSettings() {
         return settings;
     }

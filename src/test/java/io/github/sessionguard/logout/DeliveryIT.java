@@ -67,8 +67,12 @@ class DeliveryIT {
                 Deadline.await(Duration.ofMinutes(4), "every session to be told",
                         () -> receiver.deliveries().stream().filter(Delivery::accepted).map(Delivery::sid)
                                 .collect(Collectors.toSet()).containsAll(sessions));
-                // A second claim of a row would come once its lease (60 s, at least the longest try + 30 s) ran out
-                // by Keycloak's clock: moved past it, the next polls (every second) would claim and send it again.
+                // Every answer recorded (the last ones come 14 s after their POST), then Keycloak's clock moved past
+                // every lease (60 s, at least the longest try + 30 s): a row whose outcome was lost would be claimed
+                // and sent again by the next polls (every second). Moved earlier, it would cut short leases of tries
+                // still in flight, which no real clock does.
+                Deadline.await(Duration.ofSeconds(60), "every outcome recorded",
+                        () -> rows(realmName, "delivered").size() == 80);
                 server.setClockAhead(Duration.ofMinutes(2));
                 Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 5, "a possible second claim");
                 Map<String, Long> postsPerJti = receiver.deliveries().stream()

@@ -19,11 +19,12 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.timer.TimerProvider;
 
 /**
  * One pass over the participations that are due for a look ({@code CHECK_AT} passed): a session Keycloak has expired
- * or removed is told to its participants; a client whose tier idle or absolute deadline passed, by the tier in force
+ * (by its own rule, whether or not it has removed it yet) or removed is told to its participants; a client whose tier idle or absolute deadline passed, by the tier in force
  * now and the session's present auth_time, loses its part of the session and is told; anything still alive is stamped
  * with its next check.
  *
@@ -141,6 +142,11 @@ public final class ExpiryScan {
         LogoutFunnel funnel = new LogoutFunnel(session);
         UserSessionModel userSession = SessionLookup.userSession(session, realm, participant.userSessionId(),
                 participant.offline());
+        if (userSession != null && !AuthenticationManager.isSessionValid(realm, userSession)) {
+            // Past its realm's idle or max by Keycloak's own rule, the one its token endpoint applies: dead, though
+            // Keycloak removes it in its own time (its cache by the wall clock, its table by a periodic task).
+            userSession = null;
+        }
         AuthenticatedClientSessionModel clientSession = userSession == null ? null
                 : userSession.getAuthenticatedClientSessionByClient(participant.clientUuid());
         if (clientSession == null) {
