@@ -25,12 +25,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Delivery under relying parties that are slow, hang, or answer with garbage: once per attempt, fair between relying
  * parties, and bounded in time. Each test works in realms of its own and removes them (their rows go with them).
  */
 @KeycloakIntegrationTest
+// It moves the shared server's clock: no other class may run beside it (some run their tests side by side).
+@Isolated
 class DeliveryIT {
 
     private KeycloakServer server;

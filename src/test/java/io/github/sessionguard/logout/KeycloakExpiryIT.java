@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Keycloak's own expiry of a user session (here its SSO Session Max of 10 h, or an offline session's 30 days,
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * though Keycloak names no client when it drops a session: Session Guard's participant record does.
  */
 @KeycloakIntegrationTest
+// It moves the shared server's clock: no other class may run beside it (some run their tests side by side).
+@Isolated
 class KeycloakExpiryIT {
 
     private static final String REALM = "keycloak-expiry";
