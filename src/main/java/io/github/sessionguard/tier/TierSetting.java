@@ -9,7 +9,8 @@ import java.util.Optional;
  * The one table of the tier model: every setting of the {@code session-tier} executor, with the key administrators
  * type, its kind, its value in each tier's preset, which of two values is the stricter, and the label and help the
  * admin console's form shows. The presets, {@link TierPolicy#strictest}, the parser, the form, the effective-policy
- * answer and the README's tier tables all come from here; a new setting is one row plus its enforcement.
+ * answer and the documented tier tables (README, docs/configuration.md) all come from here; a new setting is one row
+ * plus its enforcement.
  *
  * <p>The idle values are OWASP's guidance for session timeouts (15, 30 and 60 minutes); the absolute lifetimes stay
  * inside NIST SP 800-63B-4 (AAL3 12 h, AAL2 24 h, AAL1 30 days).

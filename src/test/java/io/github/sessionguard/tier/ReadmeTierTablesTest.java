@@ -10,21 +10,23 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's two tier tables are {@link TierSetting}'s, written out: between their markers the README holds exactly
- * what this test generates. A change to the table fails here with the text to paste.
+ * The documented tier tables are {@link TierSetting}'s, written out: between their markers the README (presets) and
+ * docs/configuration.md (every key) hold exactly what this test generates. A change to the table fails here with the
+ * text to paste.
  */
 class ReadmeTierTablesTest {
 
     private static final Path README = Path.of("README.md");
+    private static final Path CONFIGURATION = Path.of("docs/configuration.md");
 
     @Test
     void thePresetTableIsTheTiersTable() throws IOException {
-        assertThat(between("tier-presets")).isEqualTo(presets());
+        assertThat(between(README, "tier-presets")).isEqualTo(presets());
     }
 
     @Test
     void theConfigurationReferenceIsTheTiersTable() throws IOException {
-        assertThat(between("tier-settings")).isEqualTo(settings());
+        assertThat(between(CONFIGURATION, "tier-settings")).isEqualTo(settings());
     }
 
     static String presets() {
@@ -60,14 +62,14 @@ class ReadmeTierTablesTest {
         return String.valueOf(preset);
     }
 
-    private static String between(String marker) throws IOException {
-        String readme = Files.readString(README);
+    private static String between(Path file, String marker) throws IOException {
+        String readme = Files.readString(file);
         String begin = "<!-- " + marker + ": generated from TierSetting by ReadmeTierTablesTest -->\n";
         String end = "<!-- /" + marker + " -->";
         int from = readme.indexOf(begin);
         int to = readme.indexOf(end);
-        assertThat(from).as("the README's marker " + begin.strip()).isNotNegative();
-        assertThat(to).as("the README's marker " + end).isGreaterThan(from);
+        assertThat(from).as(file + "'s marker " + begin.strip()).isNotNegative();
+        assertThat(to).as(file + "'s marker " + end).isGreaterThan(from);
         return readme.substring(from + begin.length(), to);
     }
 }
