@@ -25,7 +25,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The expiry scan on running sessions. Issue 10, problem 2: the poisoned row (a tier client's participation outlives
@@ -35,7 +37,16 @@ import org.junit.jupiter.api.Test;
  * realm's remember-me idle, not looked at every interval past the ordinary idle.
  */
 @KeycloakIntegrationTest
+// Two of its tests move the shared server's clock: no other class may run beside it.
+@Isolated
 class ExpiryScanIT {
+
+    /** Tier high's idle (15 min), and an hour: the two idles a tier change moves between. */
+    private static final int STRICT = 900;
+    private static final int LOOSE = 3_600;
+    private static final Duration OTHER_MAX = Duration.ofHours(10);
+    /** One expiry scan (every 15 s) and a delivery poll. */
+    private static final Duration SCAN_AND_DELIVERY = Duration.ofSeconds(20);
 
     private final KeycloakServer server;
     private final AdminApi admin;
@@ -53,10 +64,11 @@ class ExpiryScanIT {
             withBackchannelLogout(poisonedRealm.publicClient("cleared"), poisoned);
             // The client logs in with the password grant, which the preset refuses in high (refuse-legacy-grants);
             // the scan this test is about doesn't depend on how the session began.
-            poisonedRealm.tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20,
-                    "access-token-lifespan", 10, "refuse-legacy-grants", false)).policyForClients("idle-policy", "short-idle", "cleared");
+            poisonedRealm.tierProfile("high", Map.of("tier", "high", "refuse-legacy-grants", false))
+                    .policyForClients("high-policy", "high", "cleared");
             poisonedRealm.create(admin);
-            RealmFixture otherRealm = new RealmFixture("scan-other").set("ssoSessionMaxLifespan", 40);
+            RealmFixture otherRealm = new RealmFixture("scan-other").set("ssoSessionMaxLifespan", OTHER_MAX.toSeconds())
+                    .set("ssoSessionIdleTimeout", OTHER_MAX.toSeconds());
             withBackchannelLogout(otherRealm.publicClient("plain"), other);
             otherRealm.create(admin);
             try {
@@ -69,7 +81,10 @@ class ExpiryScanIT {
                 String otherSession = Jwt.claims(OidcClient.publicClient(server, "scan-other", "plain")
                         .login(USER, PASSWORD).get("access_token").asText()).get("sid").asText();
 
-                Delivery told = Deadline.await(Duration.ofSeconds(100), "the other realm's expiry to be told",
+                // Past tier high's 15 minutes idle of the poisoned row and the other realm's 10 h maximum: both are due
+                // at the next scan, the poisoned one first.
+                server.setClockAhead(OTHER_MAX.plusSeconds(1));
+                Delivery told = Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the other realm's expiry to be told",
                         () -> other.deliveriesTo("plain").stream().filter(d -> otherSession.equals(d.sid()))
                                 .findFirst().orElse(null), d -> d != null);
 
@@ -83,10 +98,11 @@ class ExpiryScanIT {
     }
 
     /**
-     * Issue 19, problem 3: an administrator changes tiers after the logins. A relaxed tier (idle 20 s to 300 s) keeps
-     * the session past the old idle window with no logout token, and its refresh keeps working; a stricter one (600 s
-     * to 20 s) ends the session and tells the client; a client taken out of its tier is not cut by a tier deadline.
-     * The control, a client whose strict tier nobody changed, is ended and told in the same window.
+     * Issue 19, problem 3: an administrator changes tiers after the logins. A relaxed tier (idle 15 min to 1 h) keeps
+     * the session past the old idle window with no logout token, and its refresh keeps working; a stricter one (1 h to
+     * 15 min) ends the session and tells the client; a client taken out of its tier is not cut by a tier deadline.
+     * The control, a client whose strict tier nobody changed, is ended and told in the same window. The time passes
+     * on the server's clock.
      */
     @Test
     void anAdministratorsTierChangeReachesRunningSessions() {
@@ -101,43 +117,45 @@ class ExpiryScanIT {
             clients.addAll(tightened);
             clients.addAll(out);
             clients.forEach(clientId -> withBackchannelLogout(realm.publicClient(clientId), receiver));
-            realm.tierProfile("strict", shortTier(20)).policyForClients("strict", "strict", "strict-control")
-                    .tierProfile("relax", shortTier(20)).policyForClients("relax", "relax", "relaxed-by-policy")
-                    .tierProfile("tighten", shortTier(600)).policyForClients("tighten", "tighten",
+            realm.tierProfile("strict", tier(STRICT)).policyForClients("strict", "strict", "strict-control")
+                    .tierProfile("relax", tier(STRICT)).policyForClients("relax", "relax", "relaxed-by-policy")
+                    .tierProfile("tighten", tier(LOOSE)).policyForClients("tighten", "tighten",
                             "tightened-by-policy")
-                    .tierProfile("drop", shortTier(20)).policyForClients("drop", "drop", "out-by-policy");
+                    .tierProfile("drop", tier(STRICT)).policyForClients("drop", "drop", "out-by-policy");
             realm.create(admin);
             try {
                 assertThat(admin.post("/admin/realms/" + realmName + "/session-guard/tiers", null).status())
                         .isEqualTo(200);
-                editProfiles(realmName, Map.of("session-tier-high", 20, "session-tier-medium", 600,
-                        "session-tier-low", 20));
+                editProfiles(realmName, Map.of("session-tier-high", STRICT, "session-tier-medium", LOOSE,
+                        "session-tier-low", STRICT));
                 addDefaultScope(realmName, "relaxed-by-scope", "session-tier-high");
                 addDefaultScope(realmName, "tightened-by-scope", "session-tier-medium");
                 addDefaultScope(realmName, "out-by-scope", "session-tier-low");
                 Map<String, JsonNode> tokens = new LinkedHashMap<>();
                 clients.forEach(clientId -> tokens.put(clientId, client(realmName, clientId).login(USER, PASSWORD)));
 
-                editProfiles(realmName, Map.of("relax", 300, "session-tier-high", 300, "tighten", 20,
-                        "session-tier-medium", 20));
+                editProfiles(realmName, Map.of("relax", LOOSE, "session-tier-high", LOOSE, "tighten", STRICT,
+                        "session-tier-medium", STRICT));
                 dropClientsOfPolicy(realmName, "drop");
                 removeDefaultScope(realmName, "out-by-scope", "session-tier-low");
-                Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 8, "some use before the refresh");
+                // Some use, five minutes after the logins.
+                server.setClockAhead(Duration.ofMinutes(5));
                 for (String clientId : concat(relaxed, out)) {
                     HttpResult refreshed = client(realmName, clientId).refresh(
                             tokens.get(clientId).get("refresh_token").asText());
                     assertThat(refreshed.status()).as(clientId + ": " + refreshed).isEqualTo(200);
                     tokens.put(clientId, refreshed.json());
                 }
-                long refreshedAt = System.currentTimeMillis() / 1000;
 
-                Deadline.await(Duration.ofSeconds(90), "the control to be told",
+                // Past the old idle (15 min) from the refresh, inside the new one (1 h): the main this was filed
+                // against cut the relaxed sessions here. The control and the tightened ones are past 15 min too.
+                server.setClockAhead(Duration.ofMinutes(5).plusSeconds(STRICT + 100));
+                Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the control to be told",
                         () -> !receiver.deliveriesTo("strict-control").isEmpty());
-                Deadline.await(Duration.ofSeconds(60), "the tightened clients to be told",
+                Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the tightened clients to be told",
                         () -> tightened.stream().allMatch(clientId -> !receiver.deliveriesTo(clientId).isEmpty()));
-                // The old idle (20 s) from the refresh, one scan interval (15 s) and a margin: the main this was
-                // filed against cut the relaxed sessions within it.
-                Deadline.awaitEpochSecondPassed(refreshedAt + 45, "the old tier's idle window and a scan");
+                Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + SCAN_AND_DELIVERY.toSeconds(),
+                        "one more scan, for a relaxed session to be cut wrongly");
 
                 assertThat(tierReasons(realmName)).as("LOGOUT events by client")
                         .containsEntry("strict-control", "tier_idle_timeout")
@@ -199,17 +217,22 @@ class ExpiryScanIT {
         }
     }
 
-    /** A tier for a short test: idle as given, short access tokens, and the password grant these tests log in with. */
-    private static Map<String, Object> shortTier(int idleSeconds) {
-        return Map.of("tier", "high", "idle-timeout", idleSeconds, "access-token-lifespan", 10,
-                "reuse-grace-period", 0, "refuse-legacy-grants", false);
+    /** Tier high with the idle given, and the password grant these tests log in with. */
+    private static Map<String, Object> tier(int idleSeconds) {
+        return Map.of("tier", "high", "idle-timeout", idleSeconds, "reuse-grace-period", 0,
+                "refuse-legacy-grants", false);
+    }
+
+    @AfterEach
+    void setTheClockBack() {
+        server.setClockAhead(Duration.ZERO);
     }
 
     private OidcClient client(String realmName, String clientId) {
         return OidcClient.publicClient(server, realmName, clientId);
     }
 
-    /** Sets each named profile's session-tier executor to the idle given, and the other keys of a short test tier. */
+    /** Sets each named profile's session-tier executor to the idle given, and the other keys of {@link #tier}. */
     private void editProfiles(String realmName, Map<String, Integer> idleByProfile) {
         String path = "/admin/realms/" + realmName + "/client-policies/profiles";
         JsonNode profiles = admin.getJson(path);
@@ -217,8 +240,8 @@ class ExpiryScanIT {
             Integer idle = idleByProfile.get(profile.get("name").asText());
             if (idle != null) {
                 ObjectNode configuration = (ObjectNode) profile.get("executors").get(0).get("configuration");
-                configuration.put("idle-timeout", String.valueOf(idle)).put("access-token-lifespan", "10")
-                        .put("reuse-grace-period", "0").put("refuse-legacy-grants", "false");
+                configuration.put("idle-timeout", String.valueOf(idle)).put("reuse-grace-period", "0")
+                        .put("refuse-legacy-grants", "false");
             }
         }
         HttpResult saved = admin.put(path, profiles);
