@@ -68,14 +68,16 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
     /** The form's boxes start blank, so the help says what a blank keeps: each tier's value, with its unit. */
     private static ProviderConfigProperty duration(TierSetting setting) {
         return new ProviderConfigProperty(setting.key(), setting.label() + " (seconds)",
-                setting.help() + " Whole seconds. Empty keeps the tier's value: " + TierPresets.describe(setting) + ".",
+                setting.help() + " Whole seconds. Empty keeps the tier's value: " + TierPresets.describe(setting)
+                        + ".",
                 ProviderConfigProperty.STRING_TYPE, null);
     }
 
     /** A three-way choice rather than a switch, so that "keep the tier's preset" is something the form can say. */
     private static ProviderConfigProperty toggle(TierSetting setting) {
         ProviderConfigProperty property = new ProviderConfigProperty(setting.key(), setting.label(),
-                setting.help() + " '" + TierSetting.PRESET + "' keeps the tier's value: " + TierPresets.describe(setting) + ".",
+                setting.help() + " '" + TierSetting.PRESET + "' keeps the tier's value: "
+                        + TierPresets.describe(setting) + ".",
                 ProviderConfigProperty.LIST_TYPE,
                 TierSetting.PRESET);
         property.setOptions(List.of(TierSetting.PRESET, "true", "false"));

@@ -25,7 +25,8 @@ public final class TierPolicy {
         return new TierPolicy(values);
     }
 
-    /** This policy with one value replaced: a {@code Long} of seconds for a duration, a {@code Boolean} for a switch. */
+    /** This policy with one value replaced: a {@code Long} of seconds for a duration, a {@code Boolean} for a switch.
+     */
     public TierPolicy with(TierSetting setting, Object value) {
         Class<?> type = setting.isDuration() ? Long.class : Boolean.class;
         if (setting.kind() == TierSetting.Kind.TIER || !type.isInstance(value)) {
@@ -116,7 +117,8 @@ public final class TierPolicy {
         return on(TierSetting.REQUIRE_DPOP);
     }
 
-    /** The user is emailed when Session Guard ends their sessions for a replay, a password reset or a disabled account. */
+    /** The user is emailed when Session Guard ends their sessions for a replay, a password reset or a disabled
+     * account. */
     public boolean notifyUser() {
         return on(TierSetting.NOTIFY_USER);
     }

@@ -179,60 +179,13 @@ class SessionDeathPathsIT {
      */
     @Test
     void anAdminPasswordResetThatRollsBackEndsNoSession() {
-        SsoSession sso = SsoSession.loginTo(mobile, web);
-
-        HttpResult failed = admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
-                .put("type", "password").put("value", "never-stored").put("temporary", false),
-                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
-
-        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
-        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
-        assertThat(mobile.refresh(sso.refreshToken("mobile")).status()).isEqualTo(200);
-        // The password is still the old one: a new browser login with it succeeds.
-        SsoSession.loginTo(web);
-        // Control: the same reset that commits ends the session, and each relying party hears of it once only.
-        assertThat(admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
-                .put("type", "password").put("value", PASSWORD).put("temporary", false)).status()).isEqualTo(204);
-        assertEachToldOnce(sso, "mobile", "web");
-        assertSessionGone(sso);
+        passwordResetThatRollsBackEndsNoSession(mobile, web);
     }
 
     /** As above, with the tier given by the tier scope: rolled back, nothing ends; committed, the scope's tier ends it. */
     @Test
     void anAdminPasswordResetThatRollsBackEndsNoSessionOfATierScopeClient() {
-        SsoSession sso = SsoSession.loginTo(scoped, plain);
-
-        HttpResult failed = admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
-                .put("type", "password").put("value", "never-stored").put("temporary", false),
-                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
-
-        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
-        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
-        assertThat(scoped.refresh(sso.refreshToken("scoped")).status()).isEqualTo(200);
-        assertThat(admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
-                .put("type", "password").put("value", PASSWORD).put("temporary", false)).status()).isEqualTo(204);
-        assertEachToldOnce(sso, "scoped", "plain");
-        assertSessionGone(sso);
-    }
-
-    @Test
-    void anAdminDisableThatRollsBackEndsNoSessionOfATierScopeClient() {
-        SsoSession sso = SsoSession.loginTo(scoped, plain);
-        JsonNode user = admin.getJson(realmPath("/users/" + sso.userId()));
-        ObjectNode disabled = ((ObjectNode) user.deepCopy()).put("enabled", false);
-
-        HttpResult failed = admin.put(realmPath("/users/" + sso.userId()), disabled,
-                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
-
-        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
-        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
-        assertThat(scoped.refresh(sso.refreshToken("scoped")).status()).isEqualTo(200);
-        try {
-            assertThat(admin.put(realmPath("/users/" + sso.userId()), disabled).status()).isEqualTo(204);
-            assertEachToldOnce(sso, "scoped", "plain");
-        } finally {
-            admin.put(realmPath("/users/" + sso.userId()), user);
-        }
+        passwordResetThatRollsBackEndsNoSession(scoped, plain);
     }
 
     @Test
@@ -252,24 +205,12 @@ class SessionDeathPathsIT {
 
     @Test
     void anAdminDisableThatRollsBackEndsNoSession() {
-        SsoSession sso = SsoSession.loginTo(mobile, web);
-        JsonNode user = admin.getJson(realmPath("/users/" + sso.userId()));
-        ObjectNode disabled = ((ObjectNode) user.deepCopy()).put("enabled", false);
+        disableThatRollsBackEndsNoSession(mobile, web);
+    }
 
-        HttpResult failed = admin.put(realmPath("/users/" + sso.userId()), disabled,
-                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
-
-        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
-        assertThat(admin.getJson(realmPath("/users/" + sso.userId())).get("enabled").asBoolean()).isTrue();
-        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
-        assertThat(mobile.refresh(sso.refreshToken("mobile")).status()).isEqualTo(200);
-        try {
-            // Control: the same update that commits ends the session, and each relying party hears of it once.
-            assertThat(admin.put(realmPath("/users/" + sso.userId()), disabled).status()).isEqualTo(204);
-            assertEachToldOnce(sso, "mobile", "web");
-        } finally {
-            admin.put(realmPath("/users/" + sso.userId()), user);
-        }
+    @Test
+    void anAdminDisableThatRollsBackEndsNoSessionOfATierScopeClient() {
+        disableThatRollsBackEndsNoSession(scoped, plain);
     }
 
     @Test
@@ -312,6 +253,51 @@ class SessionDeathPathsIT {
 
         assertThat(delivery.valid()).as(delivery.error()).isTrue();
         assertThat(delivery.receivedAtMillis() - lastActivity).isBetween(20_000L, 80_000L);
+    }
+
+    /**
+     * A reset that fails at its commit leaves the session of {@code tiered} (whose tier ends sessions on a credential
+     * change) and {@code other}, and the old password; the same reset, committed, ends it and tells each once.
+     */
+    private void passwordResetThatRollsBackEndsNoSession(OidcClient tiered, OidcClient other) {
+        SsoSession sso = SsoSession.loginTo(tiered, other);
+
+        HttpResult failed = admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", "never-stored").put("temporary", false),
+                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
+        assertThat(tiered.refresh(sso.refreshToken(tiered.clientId())).status()).isEqualTo(200);
+        // The password is still the old one: a new browser login with it succeeds.
+        SsoSession.loginTo(other);
+        // Control: the same reset that commits ends the session, and each relying party hears of it once only.
+        assertThat(admin.put(realmPath("/users/" + sso.userId() + "/reset-password"), Json.object()
+                .put("type", "password").put("value", PASSWORD).put("temporary", false)).status()).isEqualTo(204);
+        assertEachToldOnce(sso, tiered.clientId(), other.clientId());
+        assertSessionGone(sso);
+    }
+
+    /** As {@link #passwordResetThatRollsBackEndsNoSession}, for disabling the user. */
+    private void disableThatRollsBackEndsNoSession(OidcClient tiered, OidcClient other) {
+        SsoSession sso = SsoSession.loginTo(tiered, other);
+        JsonNode user = admin.getJson(realmPath("/users/" + sso.userId()));
+        ObjectNode disabled = ((ObjectNode) user.deepCopy()).put("enabled", false);
+
+        HttpResult failed = admin.put(realmPath("/users/" + sso.userId()), disabled,
+                Map.of(AdminRequestFaultsFactory.FAIL_COMMIT_HEADER, "true"));
+
+        assertThat(failed.status()).as(failed.body()).isGreaterThanOrEqualTo(400);
+        assertThat(admin.getJson(realmPath("/users/" + sso.userId())).get("enabled").asBoolean()).isTrue();
+        assertThat(admin.userSessions(REALM, USER).findValuesAsText("id")).contains(sso.sessionId());
+        assertThat(tiered.refresh(sso.refreshToken(tiered.clientId())).status()).isEqualTo(200);
+        try {
+            // Control: the same update that commits ends the session, and each relying party hears of it once.
+            assertThat(admin.put(realmPath("/users/" + sso.userId()), disabled).status()).isEqualTo(204);
+            assertEachToldOnce(sso, tiered.clientId(), other.clientId());
+        } finally {
+            admin.put(realmPath("/users/" + sso.userId()), user);
+        }
     }
 
     private void assertSessionGone(SsoSession sso) {

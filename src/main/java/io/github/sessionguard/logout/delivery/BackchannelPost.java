@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One try of one logout token: a POST with bounded timeouts (the answer's body too) and no redirects. It runs
@@ -40,13 +39,8 @@ final class BackchannelPost implements AutoCloseable {
 
     BackchannelPost(OutboxSettings settings) {
         this.settings = settings;
-        AtomicInteger threads = new AtomicInteger();
         this.exchanges = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "session-guard-backchannel-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                runnable -> LogoutDeliveryWorker.daemon(runnable, "session-guard-backchannel"));
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(exchanges)

@@ -208,7 +208,8 @@ final class LogoutDeliveryWorker {
         }
     }
 
-    private static Thread daemon(Runnable runnable, String name) {
+    /** The delivery's threads never hold a stopping server up: {@link #stop()} ends their work first. */
+    static Thread daemon(Runnable runnable, String name) {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
         return thread;

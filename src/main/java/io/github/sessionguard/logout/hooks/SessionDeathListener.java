@@ -112,14 +112,15 @@ final class SessionDeathListener implements EventListenerProvider {
      */
     private void realmSignedOut(RealmModel realm) {
         LogoutFunnel funnel = new LogoutFunnel(session);
+        ParticipantStore participants = new ParticipantStore(session);
+        boolean persistentSessions = Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS);
         for (boolean offline : new boolean[] {false, true}) {
-            signedOut(realm, offline, funnel);
+            signedOut(realm, offline, funnel, participants, persistentSessions);
         }
     }
 
-    private void signedOut(RealmModel realm, boolean offline, LogoutFunnel funnel) {
-        ParticipantStore participants = new ParticipantStore(session);
-        boolean persistentSessions = Profile.isFeatureEnabled(Profile.Feature.PERSISTENT_USER_SESSIONS);
+    private void signedOut(RealmModel realm, boolean offline, LogoutFunnel funnel, ParticipantStore participants,
+            boolean persistentSessions) {
         String after = "";
         List<Participant> page;
         do {
