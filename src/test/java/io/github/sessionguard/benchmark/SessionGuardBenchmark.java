@@ -2,6 +2,7 @@ package io.github.sessionguard.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
  * {@code target/benchmarks/benchmark-full.md}, with a flight recording of the server per scenario in
  * {@code target/benchmarks/jfr/}. A missed target is reported, not failed: the numbers are the product.
  */
+@Tag("benchmark")
 class SessionGuardBenchmark {
 
     @Test

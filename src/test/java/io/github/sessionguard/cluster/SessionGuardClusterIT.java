@@ -10,6 +10,7 @@ import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakCluster;
+import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
@@ -31,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,20 @@ class SessionGuardClusterIT {
         realm.create(adminA);
         mobileA = OidcClient.publicClient(cluster.node(0), REALM, "mobile");
         mobileB = OidcClient.publicClient(cluster.node(1), REALM, "mobile");
+    }
+
+    /**
+     * The kill test runs last, so the order only saves a start: a node that a test before this one killed is started
+     * again, its clock where it was.
+     */
+    @BeforeEach
+    void bothNodesRun() {
+        for (int node = 0; node < 2; node++) {
+            if (!cluster.node(node).running()) {
+                cluster.node(node).restart();
+                cluster.node(node).setClockAhead(clockAhead[node]);
+            }
+        }
     }
 
     @AfterAll
@@ -172,7 +188,8 @@ class SessionGuardClusterIT {
         Deadline.await(Duration.ofSeconds(60), "the idle deadlines' logout tokens",
                 () -> acceptedSessions("idle-app").containsAll(sessionIds));
         // Both scans were let go at once; a duplicate would come with the first tokens, or at the next scan.
-        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + 20, "a second scan interval");
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + KeycloakServer.SCAN_AND_DELIVERY.toSeconds(),
+                "a second scan");
 
         List<Delivery> told = receiver.deliveriesTo("idle-app").stream().filter(d -> sessionIds.contains(d.sid()))
                 .toList();
@@ -258,12 +275,30 @@ class SessionGuardClusterIT {
                 () -> acceptedSessions("resilient-app").containsAll(sessionIds));
     }
 
+    /**
+     * Problem 11: delivered and failed notifications are deleted once older than {@code retention-seconds} (5 s here);
+     * neither this test's nor those of the tests before it leave a row behind.
+     */
     @Test
     @Order(7)
+    void finishedNotificationsAreDeletedAfterTheirRetention() {
+        receiver.behave("resilient-app", attempt -> Reply.ok());
+        Set<String> sessionIds = loginAndSignOut(20);
+        Deadline.await(Duration.ofSeconds(60), "the sign-out's logout tokens",
+                () -> acceptedSessions("resilient-app").containsAll(sessionIds));
+
+        Deadline.await(Duration.ofSeconds(RETENTION_SECONDS + 70), "every finished notification to be deleted",
+                () -> adminA.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=delivered").isEmpty()
+                        && adminA.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=failed")
+                                .isEmpty());
+    }
+
+    @Test
+    @Order(8)
     void nodeBDeliversEverythingNodeAHeldWhenAIsKilled() {
         // Here node A is the second node: it takes the logins and the sign-out, queues the notifications, starts
         // delivering them, and is killed; the first node (which the hostname names) is left to deliver them all.
-        int sessions = 1_000;
+        int sessions = 400;
         receiver.behave("bulk-app", attempt -> new Reply(503, 0));
         OidcClient bulkA = OidcClient.publicClient(cluster.node(1), REALM, "bulk-app");
         AdminApi adminOnA = new AdminApi(cluster.node(1));
@@ -282,20 +317,6 @@ class SessionGuardClusterIT {
         advanceClock(0, Duration.ofSeconds(90));
         Deadline.await(Duration.ofSeconds(180), "node B to deliver all " + sessions + " notifications",
                 () -> acceptedSessions("bulk-app").containsAll(sessionIds));
-    }
-
-    /**
-     * Problem 11: delivered and failed notifications are deleted once older than {@code retention-seconds} (5 s here);
-     * the thousand and more of the tests above leave no row behind.
-     */
-    @Test
-    @Order(8)
-    void finishedNotificationsAreDeletedAfterTheirRetention() {
-        Deadline.await(Duration.ofSeconds(RETENTION_SECONDS + 70), "every finished notification to be deleted",
-                () -> adminA.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=delivered").isEmpty()
-                        && adminA.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=failed")
-                                .isEmpty());
-        assertThat(acceptedSessions("bulk-app")).as("notifications delivered before").hasSizeGreaterThan(1_000);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * line by an admin. A relying party validates every logout token with Nimbus.
  */
 @KeycloakIntegrationTest
+@AlsoOnH2
 class BackchannelOutboxIT {
 
     private static final String REALM = "outbox";

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
@@ -98,6 +99,7 @@ class DeliveryIT {
 
     /** Problem 4: one tenant's hanging endpoint holds at most its share of the slots; another realm's logout leaves. */
     @Test
+    @AlsoOnH2
     void aHangingRelyingPartyDoesNotDelayAnotherRealm() {
         try (LogoutReceiver hanging = new LogoutReceiver(server, "delivery-hanging");
                 LogoutReceiver healthy = new LogoutReceiver(server, "delivery-healthy")) {
@@ -197,6 +199,7 @@ class DeliveryIT {
      * goes to the fixed URL, and the old one hears nothing more.
      */
     @Test
+    @AlsoOnH2
     void aDeadLettersRetryGoesToTheUrlTheAdministratorFixed() {
         String realmName = "delivery-fixed-url";
         try (LogoutReceiver old = new LogoutReceiver(server, realmName);
@@ -232,6 +235,7 @@ class DeliveryIT {
      * administrator changed it to meanwhile; the old endpoint, back up by then, gets nothing.
      */
     @Test
+    @AlsoOnH2
     void aPendingNotificationGoesToTheUrlInForceWhenItIsSent() {
         String realmName = "delivery-changed-url";
         try (LogoutReceiver old = new LogoutReceiver(server, realmName);
@@ -263,6 +267,7 @@ class DeliveryIT {
      * the time it is sent is skipped for good, with the reason in the deliveries listing, not retried forever.
      */
     @Test
+    @AlsoOnH2
     void aClientNoLongerToldIsSkippedWithTheReason() {
         String realmName = "delivery-skipped";
         try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {

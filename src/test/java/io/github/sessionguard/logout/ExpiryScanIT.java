@@ -1,5 +1,6 @@
 package io.github.sessionguard.logout;
 
+import static io.github.sessionguard.testing.KeycloakServer.SCAN_AND_DELIVERY;
 import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
 import static io.github.sessionguard.testing.RealmFixture.USER;
 import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
@@ -8,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.BrowserSession;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * realm's remember-me idle, not looked at every interval past the ordinary idle.
  */
 @KeycloakIntegrationTest
+@AlsoOnH2
 // Two of its tests move the shared server's clock: no other class may run beside it.
 @Isolated
 class ExpiryScanIT {
@@ -45,8 +48,6 @@ class ExpiryScanIT {
     private static final int STRICT = 900;
     private static final int LOOSE = 3_600;
     private static final Duration OTHER_MAX = Duration.ofHours(10);
-    /** One expiry scan (every 15 s) and a delivery poll. */
-    private static final Duration SCAN_AND_DELIVERY = Duration.ofSeconds(20);
 
     private final KeycloakServer server;
     private final AdminApi admin;

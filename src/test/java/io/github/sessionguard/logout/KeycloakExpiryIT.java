@@ -1,5 +1,6 @@
 package io.github.sessionguard.logout;
 
+import static io.github.sessionguard.testing.KeycloakServer.SCAN_AND_DELIVERY;
 import static io.github.sessionguard.testing.RealmFixture.PASSWORD;
 import static io.github.sessionguard.testing.RealmFixture.USER;
 import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
@@ -40,8 +41,6 @@ class KeycloakExpiryIT {
     private static final Duration SSO_MAX = Duration.ofHours(10);
     private static final String OFFLINE_REALM = "keycloak-offline-expiry";
     private static final Duration OFFLINE_MAX = Duration.ofDays(30);
-    /** One expiry scan (every 15 s) and a delivery poll. */
-    private static final Duration SCAN_AND_DELIVERY = Duration.ofSeconds(20);
 
     private KeycloakServer server;
     private AdminApi admin;

@@ -1,11 +1,13 @@
 package io.github.sessionguard.logout;
 
+import static io.github.sessionguard.testing.KeycloakServer.SCAN_AND_DELIVERY;
 import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
@@ -37,13 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps its session, and its relying party hears nothing about it.
  */
 @KeycloakIntegrationTest
+@AlsoOnH2
 class RealmSignOutIT {
 
     private static final String REALM = "realm-sign-out";
     /** Every delivery poll (1 s) and a batch's send well inside it: a wrong token for the survivor would be here. */
     private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(15);
-    /** One expiry scan interval (15 s) and a delivery poll. */
-    private static final Duration SCAN_AND_DELIVERY = Duration.ofSeconds(20);
 
     private AdminApi admin;
     private LogoutReceiver receiver;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * user they belong to. The rows here are dead letters (the relying parties refuse), which stay until an admin acts.
  */
 @KeycloakIntegrationTest
+@AlsoOnH2
 class RemovedOwnersIT {
 
     private static final String REALM = "removed-owners";

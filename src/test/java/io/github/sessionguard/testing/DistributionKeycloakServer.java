@@ -96,6 +96,9 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         if (extraOptions.stream().noneMatch(option -> option.startsWith("--log-level"))) {
             command.add("--log-level=INFO,io.github.sessionguard:debug");
         }
+        if (extraOptions.stream().noneMatch(option -> option.startsWith(KeycloakServer.EXPIRY_SCAN_INTERVAL_OPTION))) {
+            command.add(KeycloakServer.EXPIRY_SCAN_INTERVAL_OPTION + "=" + KeycloakServer.EXPIRY_SCAN_INTERVAL.toSeconds());
+        }
         if (mode.equals("start-dev")) {
             command.add("--hostname-strict=false");
         }
@@ -181,6 +184,19 @@ public final class DistributionKeycloakServer implements KeycloakServer {
                 throw new IllegalStateException("Keycloak (pid " + handle.pid() + ") did not die", e);
             }
         }
+    }
+
+    /** Whether its process runs: false after {@link #crash()} or {@link #stop()}, until {@link #restart()}. */
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** The JDBC URL of the PostgreSQL database this server created for itself, for a test that reads it while the server is down. */
+    public String jdbcUrl() {
+        if (!(database instanceof TestDatabase.Postgres postgres)) {
+            throw new IllegalStateException("This server has no PostgreSQL database of its own");
+        }
+        return postgres.jdbcUrl();
     }
 
     /** Starts the server again after {@link #crash()}, on the same database and ports. */

@@ -6,6 +6,16 @@ import java.time.Duration;
 /** A running Keycloak with the freshly built provider installed, as the integration tests see it: URLs over HTTP. */
 public interface KeycloakServer extends AutoCloseable {
 
+    /**
+     * How often the test servers run the expiry scan (Session Guard's default is 15 s): a test that waits for a scan
+     * waits this long. Servers started with an interval of their own (the benchmark's default) keep theirs.
+     */
+    Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(3);
+    /** The server option that sets it. */
+    String EXPIRY_SCAN_INTERVAL_OPTION = "--spi-events-listener--session-guard--expiry-scan-interval-seconds";
+    /** A scan and the delivery poll after it, with room for a loaded 2-core machine. */
+    Duration SCAN_AND_DELIVERY = EXPIRY_SCAN_INTERVAL.plusSeconds(5);
+
     /** Base URL of the server, without a trailing slash, for example {@code http://127.0.0.1:41234}. */
     String baseUrl();
 

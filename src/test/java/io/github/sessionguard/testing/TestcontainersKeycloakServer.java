@@ -23,7 +23,9 @@ public final class TestcontainersKeycloakServer implements KeycloakServer {
                 .withAdminUsername(AdminApi.ADMIN_USER)
                 .withAdminPassword(AdminApi.ADMIN_PASSWORD)
                 .withProviderLibsFrom(List.of(providerJar, DistributionKeycloakServer.testProvidersJar().toFile()))
-                .withEnabledMetrics();
+                .withEnabledMetrics()
+                .withEnv("KC_SPI_EVENTS_LISTENER__SESSION_GUARD__EXPIRY_SCAN_INTERVAL_SECONDS",
+                        String.valueOf(EXPIRY_SCAN_INTERVAL.toSeconds()));
         container.start();
         return new TestcontainersKeycloakServer(container);
     }
