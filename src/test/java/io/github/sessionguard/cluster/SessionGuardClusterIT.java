@@ -179,6 +179,9 @@ class SessionGuardClusterIT {
                 sessionIds.add(Jwt.claims(OidcClient.publicClient(cluster.node(i % 2), REALM, "idle-app")
                         .login(USER, PASSWORD).get("access_token").asText()).get("sid").asText());
             }
+            // Past their 20 s idle on both nodes' clocks: the next scan of each finds them due.
+            advanceClock(0, Duration.ofSeconds(25));
+            advanceClock(1, Duration.ofSeconds(25));
             // One node's scan waits to write a notification, the other's on the same due rows: on the claim
             // (today's code) or on its own notifications (a scan without claims, the code problem 6 names). The
             // outbox's own delivery claims and retention purge wait too; they are not counted.
