@@ -22,7 +22,7 @@ public final class ExpiryScanStarter implements ExpiryScanProviderFactory, Serve
 
     public static final String PROVIDER_ID = "default";
     /** Where the options lived before the scan had an SPI of its own: the events listener that started it. */
-    static final String[] FORMER_SCOPE = {"events-listener", "session-guard"};
+    private static final String[] FORMER_SCOPE = {"events-listener", "session-guard"};
 
     private ExpiryScanSettings settings;
     private ExpiryScan.Schedule scan;
