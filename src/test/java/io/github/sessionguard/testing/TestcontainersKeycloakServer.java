@@ -16,7 +16,8 @@ public final class TestcontainersKeycloakServer implements KeycloakServer {
         this.container = container;
     }
 
-    public static TestcontainersKeycloakServer start() {
+    /** @param options server options beyond the image's, as {@code kc.sh start-dev} takes them */
+    public static TestcontainersKeycloakServer start(List<String> options) {
         String version = TestSettings.require("keycloak.version");
         File providerJar = new File(TestSettings.require("sessionguard.provider.jar"));
         KeycloakContainer container = new KeycloakContainer("quay.io/keycloak/keycloak:" + version)
@@ -24,6 +25,7 @@ public final class TestcontainersKeycloakServer implements KeycloakServer {
                 .withAdminPassword(AdminApi.ADMIN_PASSWORD)
                 .withProviderLibsFrom(List.of(providerJar, DistributionKeycloakServer.testProvidersJar().toFile()))
                 .withEnabledMetrics();
+        options.forEach(container::withCustomCommand);
         container.start();
         return new TestcontainersKeycloakServer(container);
     }
