@@ -1,5 +1,5 @@
 <#-- Session Guard's notice that it ended the user's sessions. Values are escaped (HTML output): the User-Agent is the
-     replaying party's own text. -->
+     reusing party's own text. -->
 <#import "template.ftl" as layout>
 <@layout.emailLayout>
 <p>${msg("sessionGuardSessionEndedIntro", realmName)}</p>

@@ -1,7 +1,7 @@
 package io.github.sessionguard.admin;
 
 import io.github.sessionguard.tier.ClientTierResolver;
-import io.github.sessionguard.logout.outbox.DeliveryStatus;
+import io.github.sessionguard.logout.outbox.NotificationStatus;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.tier.Grant;
@@ -113,15 +113,16 @@ public final class SessionGuardAdminResource {
      * Logout notifications of this realm in one state: pending (waiting or retrying), failed, delivered, or skipped
      * (the client was no longer to be told when the notification came to be sent). Whose session each one ended
      * (user, session, and the last error, which may quote them) is shown only to callers who may view users,
-     * Keycloak's rule for sessions; view-realm sees the rest.
+     * Keycloak's rule for sessions; view-realm sees the rest. The path says "deliveries", as it did before the word
+     * was kept for sending: operators' scripts use it.
      */
     @GET
     @Path("deliveries")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<DeliveryRepresentation> deliveries(@QueryParam("status") String status,
+    public List<NotificationRepresentation> notifications(@QueryParam("status") String status,
             @QueryParam("first") String first, @QueryParam("max") String max) {
         auth.realm().requireViewRealm();
-        DeliveryStatus wanted = parseStatus(status == null ? "pending" : status);
+        NotificationStatus wanted = parseStatus(status == null ? "pending" : status);
         int from = QueryParameters.wholeNumber("first", first, 0, 0, Integer.MAX_VALUE);
         int count = QueryParameters.wholeNumber("max", max, 100, 1, 1000);
         return outbox().list(realm, wanted, from, count).stream().map(this::asShownToCaller).toList();
@@ -134,14 +135,14 @@ public final class SessionGuardAdminResource {
     @POST
     @Path("deliveries/{id}/retry")
     @Produces(MediaType.APPLICATION_JSON)
-    public DeliveryRepresentation retry(@PathParam("id") String id) {
+    public NotificationRepresentation retry(@PathParam("id") String id) {
         auth.realm().requireManageRealm();
         return outbox().retry(realm, id).map(this::asShownToCaller).orElseThrow(() -> notFound(
                 "No failed or skipped logout notification '" + id + "' in realm '" + realm.getName() + "'"));
     }
 
-    private DeliveryRepresentation asShownToCaller(Notification row) {
-        DeliveryRepresentation shown = DeliveryRepresentation.of(row);
+    private NotificationRepresentation asShownToCaller(Notification row) {
+        NotificationRepresentation shown = NotificationRepresentation.of(row);
         return auth.users().canView() ? shown : shown.withoutWhoseSession();
     }
 
@@ -154,9 +155,9 @@ public final class SessionGuardAdminResource {
         return outbox;
     }
 
-    private static DeliveryStatus parseStatus(String status) {
+    private static NotificationStatus parseStatus(String status) {
         try {
-            return DeliveryStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+            return NotificationStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw badRequest("'status' must be pending, failed, delivered or skipped; got '" + status + "'");
         }
@@ -198,13 +199,13 @@ public final class SessionGuardAdminResource {
         return Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** Counted up to a bound: the report says that some wait, and the deliveries endpoint lists them. */
+    /** Counted up to a bound: the report says that some wait, and the notifications endpoint lists them. */
     private int deadLetters() {
         LogoutOutboxProvider outbox = session.getProvider(LogoutOutboxProvider.class);
         if (outbox == null || !outbox.enabled()) {
             return 0;
         }
-        return outbox.list(realm, DeliveryStatus.FAILED, 0, DEAD_LETTERS_COUNTED).size();
+        return outbox.list(realm, NotificationStatus.FAILED, 0, DEAD_LETTERS_COUNTED).size();
     }
 
     /** HTML only when the caller ranks it above JSON, so that a bare Accept (or none) gets JSON. */

@@ -1,6 +1,6 @@
 package io.github.sessionguard.logout;
 
-import io.github.sessionguard.logout.outbox.EndReason;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -14,7 +14,7 @@ final class LogoutEvents {
     }
 
     static void record(KeycloakSession session, RealmModel realm, String userId, String userSessionId, String clientId,
-            EndReason reason) {
+            DeathReason reason) {
         var connection = session.getContext().getConnection();
         EventBuilder event = (connection == null ? new EventBuilder(realm, session)
                 : new EventBuilder(realm, session, connection))

@@ -1,10 +1,10 @@
 package io.github.sessionguard.logout;
 
 import io.github.sessionguard.backchannel.BackchannelTarget;
-import io.github.sessionguard.logout.outbox.DeliveryStatus;
-import io.github.sessionguard.logout.outbox.EndReason;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.Notification;
+import io.github.sessionguard.logout.outbox.NotificationStatus;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLookup;
@@ -29,11 +29,11 @@ import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
 
 /**
  * The one way a session's death becomes back-channel logouts. Every hook that catches a death calls one of its three
- * entries: the whole session ended; one client's part ended; the session is already gone. It queues whom
+ * entries: the whole session ends; one client's part ends; the session has already ended. It queues whom
  * {@link BackchannelTarget} says is told (in a session that is not transient), writes the outbox rows in the caller's
  * transaction, forgets the participations that ended, and records the {@code LOGOUT} event with the reason. A client
  * is told at most once per session and transaction, however many of Keycloak's paths report the same death. It also
- * decides which deaths the user is told about (a replay, an administrator's password reset or disabling), and hands
+ * decides which deaths the user is told about (a reuse, an administrator's password reset or disabling), and hands
  * those to {@code notify}, which sends after the commit.
  */
 public final class LogoutFunnel {
@@ -74,18 +74,18 @@ public final class LogoutFunnel {
      * is queued, its participations are forgotten, and one {@code LOGOUT} event records the reason. Whoever calls
      * this still removes the session.
      */
-    public void sessionEnded(RealmModel realm, UserSessionModel userSession, EndReason reason) {
+    public void sessionEnded(RealmModel realm, UserSessionModel userSession, DeathReason reason) {
         sessionEnded(realm, userSession, reason, null);
     }
 
     /**
-     * Entry 1, where one client's request caused the death (a replay, a revocation): the user's notice names that
+     * Entry 1, where one client's request caused the death (a reuse, a revocation): the user's notice names that
      * client, and that client's tier decides whether there is one.
      *
      * @param cause the client whose request ended the session; null if none did (an admin action), and then the
      *              notice names every client of the session
      */
-    public void sessionEnded(RealmModel realm, UserSessionModel userSession, EndReason reason, ClientModel cause) {
+    public void sessionEnded(RealmModel realm, UserSessionModel userSession, DeathReason reason, ClientModel cause) {
         LOG.debugf("Session %s of user %s in realm %s ended: %s", userSession.getId(),
                 userSession.getUser().getUsername(), realm.getName(), reason.detail());
         Collection<AuthenticatedClientSessionModel> clientSessions =
@@ -102,12 +102,12 @@ public final class LogoutFunnel {
     }
 
     /**
-     * Entry 2, where Session Guard ends one client's part of a session (a tier deadline, a replay without session
+     * Entry 2, where Session Guard ends one client's part of a session (a tier deadline, a reuse without session
      * revocation): the client is told, its participation forgotten, its client session detached (its last use kept,
      * so that SSO still holds it to its tier's idle), and a {@code LOGOUT} event names the client and the reason.
      */
     public void clientEnded(RealmModel realm, UserSessionModel userSession,
-            AuthenticatedClientSessionModel clientSession, EndReason reason) {
+            AuthenticatedClientSessionModel clientSession, DeathReason reason) {
         String clientId = clientSession.getClient().getClientId();
         LOG.debugf("Session %s of user %s in realm %s: client %s's part ended: %s", userSession.getId(),
                 userSession.getUser().getUsername(), realm.getName(), clientId, reason.detail());
@@ -131,23 +131,23 @@ public final class LogoutFunnel {
      * @return false when the outbox has nothing to do with this client (no back-channel logout URL, or the outbox
      *         switched off), so that Keycloak's own handling applies
      */
-    public boolean clientLoggedOut(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
+    public boolean clientEndedByKeycloak(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
         ClientModel client = clientSession.getClient();
         if (outbox() == null || BackchannelTarget.configuredUrl(client) == null) {
             return false;
         }
         RealmModel realm = userSession.getRealm();
-        tell(realm, userSession, clientSession, EndReason.LOGOUT);
+        tell(realm, userSession, clientSession, DeathReason.LOGOUT);
         new ParticipantStore(session).forget(userSession.getId(), client.getId(), userSession.isOffline());
         return true;
     }
 
     /**
-     * Entry 3: a session that is already gone (Keycloak expired it, or removed it without naming its clients), known
+     * Entry 3: a session that has already ended (Keycloak expired it, or removed it without naming its clients), known
      * from Session Guard's record of who took part. The participant is told, forgotten, and a {@code LOGOUT} event
      * names it.
      */
-    public void sessionGone(RealmModel realm, Participant participant, EndReason reason) {
+    public void sessionAlreadyEnded(RealmModel realm, Participant participant, DeathReason reason) {
         ClientModel client = realm.getClientById(participant.clientUuid());
         LogoutOutboxProvider outbox = outbox();
         if (outbox != null && client != null && told(realm, client, null)
@@ -165,9 +165,9 @@ public final class LogoutFunnel {
      * administrator reset, an account an administrator disabled). A deleted user has no one left to tell; the other
      * reasons are the user's own doing or the clock's.
      */
-    static NoticeReason noticeReason(EndReason reason) {
+    static NoticeReason noticeReason(DeathReason reason) {
         return switch (reason) {
-            case REFRESH_TOKEN_REUSED -> NoticeReason.REFRESH_TOKEN_REPLAYED;
+            case REFRESH_TOKEN_REUSED -> NoticeReason.REFRESH_TOKEN_REUSED;
             case CREDENTIAL_CHANGED -> NoticeReason.CREDENTIAL_CHANGED;
             case USER_DISABLED -> NoticeReason.USER_DISABLED;
             default -> null;
@@ -175,7 +175,7 @@ public final class LogoutFunnel {
     }
 
     /** The applications are listed only for a death the user is told of: a realm sign-out ends thousands at once. */
-    private void noticeUser(RealmModel realm, UserSessionModel userSession, EndReason reason,
+    private void noticeUser(RealmModel realm, UserSessionModel userSession, DeathReason reason,
             Supplier<Collection<ClientModel>> applications) {
         NoticeReason notice = noticeReason(reason);
         UserNoticeProvider notices = notice == null ? null : session.getProvider(UserNoticeProvider.class);
@@ -185,7 +185,7 @@ public final class LogoutFunnel {
     }
 
     private void tell(RealmModel realm, UserSessionModel userSession, AuthenticatedClientSessionModel clientSession,
-            EndReason reason) {
+            DeathReason reason) {
         ClientModel client = clientSession.getClient();
         if (!told(realm, client, userSession) || !firstTime(userSession.getId(), client.getId())) {
             return;
@@ -225,13 +225,13 @@ public final class LogoutFunnel {
     }
 
     private void queue(LogoutOutboxProvider outbox, RealmModel realm, ClientModel client, String userId,
-            String userSessionId, String issuer, EndReason reason) {
+            String userSessionId, String issuer, DeathReason reason) {
         OIDCAdvancedConfigWrapper config = OIDCAdvancedConfigWrapper.fromClientModel(client);
         long now = Time.currentTimeMillis();
         outbox.add(new Notification(KeycloakModelUtils.generateId(), realm.getId(), client.getId(),
                 client.getClientId(), userId, userSessionId, issuer, BackchannelTarget.of(client).url(),
                 config.isBackchannelLogoutSessionRequired(), config.getBackchannelLogoutRevokeOfflineTokens(), reason,
-                KeycloakModelUtils.generateId(), DeliveryStatus.PENDING, 0, now, now, now, null, null, null));
+                KeycloakModelUtils.generateId(), NotificationStatus.PENDING, 0, now, now, now, null, null, null));
     }
 
     private LogoutOutboxProvider outbox() {

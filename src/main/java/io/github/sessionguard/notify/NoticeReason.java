@@ -6,8 +6,8 @@ package io.github.sessionguard.notify;
  */
 public enum NoticeReason {
 
-    /** A refresh token was replayed: it was copied, so the email names the request that replayed it. */
-    REFRESH_TOKEN_REPLAYED("refresh_token_reused", true),
+    /** A refresh token was reused: it was copied, so the email names the request that reused it. */
+    REFRESH_TOKEN_REUSED("refresh_token_reused", true),
     /** An administrator reset the password. */
     CREDENTIAL_CHANGED("credential_changed", false),
     /** An administrator disabled the account. */
@@ -28,7 +28,7 @@ public enum NoticeReason {
 
     /**
      * Whether the email gives the IP address and User-Agent of the request that caused the death: an attacker's for a
-     * replay; for an admin action, the administrator's, which is not the user's business.
+     * reuse; for an admin action, the administrator's, which is not the user's business.
      */
     boolean namesTheRequest() {
         return namesTheRequest;

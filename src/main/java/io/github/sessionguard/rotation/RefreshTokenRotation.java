@@ -1,7 +1,7 @@
 package io.github.sessionguard.rotation;
 
-import io.github.sessionguard.logout.outbox.EndReason;
-import io.github.sessionguard.logout.SessionTerminator;
+import io.github.sessionguard.logout.SessionEnder;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.TierRefusal;
 import org.jboss.logging.Logger;
@@ -19,8 +19,8 @@ import org.keycloak.representations.RefreshToken;
 /**
  * Single-use refresh tokens for a tier with {@code rotate-refresh-tokens}: each token's first exchange spends it in
  * Keycloak's single-use object store, keyed by the token's id (so two uses within one second are told apart, unlike
- * Keycloak 26.7.3's own timestamp-based reuse check); a second exchange is a replay, unless it retries the token
- * exchanged last within the grace period. A replay ends the whole session. A token is spent only if its request
+ * Keycloak 26.7.3's own timestamp-based reuse check); a second exchange is a reuse, unless it retries the token
+ * exchanged last within the grace period. A reuse ends the whole session. A token is spent only if its request
  * succeeds ({@link UndoOnFailure}).
  *
  * <p>It runs in token post-processing, once per refresh, after Keycloak has verified the presented token (signature,
@@ -78,7 +78,7 @@ public final class RefreshTokenRotation {
         // A retry of a spent token is let through only within the grace period, and only while the token that
         // replaced it is unused: that is the client that lost the response, or gave up waiting for it. The
         // replacement is spent here, so that whoever holds it can never use it; if it was used already, this token
-        // is not the latest, and it's a replay.
+        // is not the latest, and it's a reuse.
         if (last != null && last.withinGrace(now, grace) && last.issuedTokenId() != null
                 && spent.spend(last.issuedTokenId(), tier.policy().idleTimeout() + MARKER_SLACK_SECONDS)) {
             LastRotation rotation = new LastRotation(issued.getId(), last.rotatedAt());
@@ -86,12 +86,12 @@ public final class RefreshTokenRotation {
             remember(presented.getId(), rotation);
             return;
         }
-        replayDetected(presented, family, clientSession);
+        reuseDetected(presented, family, clientSession);
     }
 
     /**
      * Writes the grace record at once. A store that fails here is a server fault, answered as one (503): the request
-     * rolls back, the undo makes the token usable again, and the app's retry is a retry, not a replay.
+     * rolls back, the undo makes the token usable again, and the app's retry is a retry, not a reuse.
      */
     private void remember(String exchangedTokenId, LastRotation rotation) throws TierRefusal {
         long grace = tier.policy().reuseGracePeriod();
@@ -107,30 +107,30 @@ public final class RefreshTokenRotation {
         }
     }
 
-    private void replayDetected(RefreshToken presented, String family, AuthenticatedClientSessionModel clientSession)
+    private void reuseDetected(RefreshToken presented, String family, AuthenticatedClientSessionModel clientSession)
             throws TierRefusal {
         UserSessionModel userSession = clientSession.getUserSession();
         RealmModel realm = session.getContext().getRealm();
         String clientId = clientSession.getClient().getClientId();
         boolean endSession = tier.policy().revokeSessionOnReuse();
-        LOG.warnf("Refresh token replay in realm %s: client %s, session %s, user %s, family %s; %s", realm.getName(),
+        LOG.warnf("Refresh token reuse in realm %s: client %s, session %s, user %s, family %s; %s", realm.getName(),
                 clientId, userSession.getId(), userSession.getUser().getUsername(), family,
                 endSession ? "ending the session" : "ending the client's part of it");
 
-        recordReplayEvent(presented, family, clientSession);
+        recordReuseEvent(presented, family, clientSession);
         if (endSession) {
-            new SessionTerminator(session).endWithTwin(userSession.getId(), EndReason.REFRESH_TOKEN_REUSED,
+            new SessionEnder(session).endWithTwin(userSession.getId(), DeathReason.REFRESH_TOKEN_REUSED,
                     clientSession.getClient().getId());
         } else {
             detachClient(userSession, clientSession);
         }
-        ReuseMetrics.replayDetected(realm.getName(), clientId, endSession);
+        ReuseMetrics.reuseDetected(realm.getName(), clientId, endSession);
         throw TierRefusal.invalidGrant(
                 "Refresh token was already used" + (endSession ? "; the session has been ended" : ""));
     }
 
     /** Recorded in a transaction of its own: the request itself ends in an error, which must not drop the event. */
-    private void recordReplayEvent(RefreshToken presented, String family, AuthenticatedClientSessionModel clientSession) {
+    private void recordReuseEvent(RefreshToken presented, String family, AuthenticatedClientSessionModel clientSession) {
         String clientId = clientSession.getClient().getClientId();
         String userSessionId = clientSession.getUserSession().getId();
         String userId = clientSession.getUserSession().getUser().getId();
@@ -145,8 +145,8 @@ public final class RefreshTokenRotation {
     }
 
     private void detachClient(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
-        new SessionTerminator(session).endClient(userSession.getId(), userSession.isOffline(),
-                clientSession.getClient().getId(), EndReason.REFRESH_TOKEN_REUSED);
+        new SessionEnder(session).endClient(userSession.getId(), userSession.isOffline(),
+                clientSession.getClient().getId(), DeathReason.REFRESH_TOKEN_REUSED);
     }
 
     /** As long as the token could still be verified; a token without expiry lives at most max-lifespan. */

@@ -48,7 +48,7 @@ public final class RequestTier {
 
     /**
      * The tier a death of the client's session is judged by (whether to end it, whether to tell the user): this
-     * request's, where the client itself made the request that ends it (a replay, a revocation); otherwise, with no
+     * request's, where the client itself made the request that ends it (a reuse, a revocation); otherwise, with no
      * request of the client's to go by, the tier its refresh tokens are held to. A configuration that can't be read
      * counts as the strictest tier here: there is no request to refuse.
      */
@@ -62,7 +62,7 @@ public final class RequestTier {
 
     /**
      * Hands this request's tiers to a session that does part of the request's work in a transaction of its own (a
-     * replay's death), so that it judges by the tier the request had, and by the executors Keycloak ran for it.
+     * reuse's death), so that it judges by the tier the request had, and by the executors Keycloak ran for it.
      */
     public static void carry(KeycloakSession from, KeycloakSession to) {
         for (String name : List.of(RESOLVED, OBSERVED)) {

@@ -117,7 +117,7 @@ public final class TierPolicy {
         return on(TierSetting.REQUIRE_DPOP);
     }
 
-    /** The user is emailed when Session Guard ends their sessions for a replay, a password reset or a disabled
+    /** The user is emailed when Session Guard ends their sessions for a reuse, a password reset or a disabled
      * account. */
     public boolean notifyUser() {
         return on(TierSetting.NOTIFY_USER);

@@ -51,7 +51,7 @@ public enum TierSetting {
             "Each refresh token can be exchanged once.",
             true, true, true),
     REVOKE_SESSION_ON_REUSE("revoke-session-on-reuse", Kind.SWITCH, Stricter.ON, "Revoke session on reuse",
-            "A replayed refresh token ends the whole user session, and every client of it is told.",
+            "A reused refresh token ends the whole user session, and every client of it is told.",
             true, true, true),
     REVOCATION_ENDS_SESSION("revocation-ends-session", Kind.SWITCH, Stricter.ON, "Revocation ends session",
             "Revoking the client's refresh token (RFC 7009) ends the whole user session.",
@@ -81,7 +81,7 @@ public enum TierSetting {
     // Low, whose sessions are long and whose apps are the least sensitive, mails no one.
     NOTIFY_USER("notify-user", Kind.SWITCH, Stricter.ON, "Notify user",
             "The user gets one email (through the realm's SMTP settings, to a verified address) when Session Guard"
-                    + " ends their sessions for a replayed refresh token, an admin password reset or a disabled"
+                    + " ends their sessions for a reused refresh token, an admin password reset or a disabled"
                     + " account.",
             true, true, false);
 

@@ -17,6 +17,7 @@ import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.KeycloakServerExtension;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
@@ -55,6 +56,20 @@ class ExpiryScanIT {
     ExpiryScanIT(KeycloakServer server, AdminApi admin) {
         this.server = server;
         this.admin = admin;
+    }
+
+    /**
+     * Issue 21: the scan is started by its own SPI's factory, and its options (here the shared server's batch size, set
+     * under that SPI) reach it; the server info shows what is in force.
+     */
+    @Test
+    void theScanRunsWithTheOptionsOfItsOwnSpi() {
+        JsonNode scan = admin.getJson("/admin/serverinfo")
+                .at("/providers/session-guard-expiry-scan/providers/default/operationalInfo");
+
+        assertThat(scan.path("running").asText()).as(scan.toString()).isEqualTo("true");
+        assertThat(scan.path("batch-size").asText()).isEqualTo(String.valueOf(KeycloakServerExtension.SCAN_BATCH_SIZE));
+        assertThat(scan.path("interval-seconds").asText()).isEqualTo("15");
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.github.sessionguard.logout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.sessionguard.logout.outbox.EndReason;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.notify.NoticeReason;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,13 +14,13 @@ class NoticeReasonsTest {
 
     @Test
     void onlyReplayPasswordResetAndDisablingAreTheUsersBusiness() {
-        Map<EndReason, NoticeReason> notices = Arrays.stream(EndReason.values())
+        Map<DeathReason, NoticeReason> notices = Arrays.stream(DeathReason.values())
                 .filter(reason -> LogoutFunnel.noticeReason(reason) != null)
                 .collect(Collectors.toMap(reason -> reason, LogoutFunnel::noticeReason));
 
         assertThat(notices).containsExactlyInAnyOrderEntriesOf(Map.of(
-                EndReason.REFRESH_TOKEN_REUSED, NoticeReason.REFRESH_TOKEN_REPLAYED,
-                EndReason.CREDENTIAL_CHANGED, NoticeReason.CREDENTIAL_CHANGED,
-                EndReason.USER_DISABLED, NoticeReason.USER_DISABLED));
+                DeathReason.REFRESH_TOKEN_REUSED, NoticeReason.REFRESH_TOKEN_REUSED,
+                DeathReason.CREDENTIAL_CHANGED, NoticeReason.CREDENTIAL_CHANGED,
+                DeathReason.USER_DISABLED, NoticeReason.USER_DISABLED));
     }
 }

@@ -15,9 +15,10 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A {@link PostgresServer} in a Docker container, for machines without PostgreSQL binaries but with Docker. Its port
- * is bound to a fixed loopback port chosen up front, so that a restart (of the same container, data kept) comes back
- * where the Keycloak nodes expect it.
+ * A {@link PostgresServer} in a Docker container: asked for with {@code -Dsessionguard.it.postgres=docker}, or the
+ * last resort where neither the machine's PostgreSQL nor the embedded binaries can run. Its port is bound to a fixed
+ * loopback port chosen up front, so that a restart (of the same container, data kept) comes back where the Keycloak
+ * nodes expect it.
  */
 final class ContainerPostgresServer implements PostgresServer {
 
@@ -29,6 +30,11 @@ final class ContainerPostgresServer implements PostgresServer {
     private ContainerPostgresServer(GenericContainer<?> container, int port) {
         this.container = container;
         this.port = port;
+    }
+
+    /** {@code -Dsessionguard.it.postgres=docker}: PostgreSQL from Docker, whatever the machine has. */
+    static boolean requested() {
+        return "docker".equalsIgnoreCase(TestSettings.get("sessionguard.it.postgres", ""));
     }
 
     static boolean dockerAvailable() {

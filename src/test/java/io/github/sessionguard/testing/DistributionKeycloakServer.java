@@ -96,16 +96,13 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         if (extraOptions.stream().noneMatch(option -> option.startsWith("--log-level"))) {
             command.add("--log-level=INFO,io.github.sessionguard:debug");
         }
-        if (extraOptions.stream().noneMatch(option -> option.startsWith(KeycloakServer.EXPIRY_SCAN_INTERVAL_OPTION))) {
-            command.add(KeycloakServer.EXPIRY_SCAN_INTERVAL_OPTION + "=" + KeycloakServer.EXPIRY_SCAN_INTERVAL.toSeconds());
-        }
         if (mode.equals("start-dev")) {
             command.add("--hostname-strict=false");
         }
         TestDatabase database = sharedDatabase != null ? sharedDatabase
                 : TestDatabase.forServer(home.getFileName().toString());
         command.addAll(database.serverOptions());
-        command.addAll(extraOptions);
+        command.addAll(KeycloakServer.withTestDefaults(extraOptions));
         Path augmented = workDir.resolve("augmented").resolve(buildKey(mode, command));
         reuseAugmentation(augmented, home);
         Path log = home.resolve("keycloak.log");

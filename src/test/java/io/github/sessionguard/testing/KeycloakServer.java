@@ -2,6 +2,8 @@ package io.github.sessionguard.testing;
 
 import io.github.sessionguard.testprovider.ClockFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A running Keycloak with the freshly built provider installed, as the integration tests see it: URLs over HTTP. */
 public interface KeycloakServer extends AutoCloseable {
@@ -12,9 +14,18 @@ public interface KeycloakServer extends AutoCloseable {
      */
     Duration EXPIRY_SCAN_INTERVAL = Duration.ofSeconds(3);
     /** The server option that sets it. */
-    String EXPIRY_SCAN_INTERVAL_OPTION = "--spi-events-listener--session-guard--expiry-scan-interval-seconds";
+    String EXPIRY_SCAN_INTERVAL_OPTION = "--spi-session-guard-expiry-scan--default--interval-seconds";
     /** A scan and the delivery poll after it, with room for a loaded 2-core machine. */
     Duration SCAN_AND_DELIVERY = EXPIRY_SCAN_INTERVAL.plusSeconds(5);
+
+    /** A test server's options: those given, and the tests' scan interval unless they set one. */
+    static List<String> withTestDefaults(List<String> options) {
+        List<String> all = new ArrayList<>(options);
+        if (options.stream().noneMatch(option -> option.startsWith(EXPIRY_SCAN_INTERVAL_OPTION))) {
+            all.add(EXPIRY_SCAN_INTERVAL_OPTION + "=" + EXPIRY_SCAN_INTERVAL.toSeconds());
+        }
+        return all;
+    }
 
     /** Base URL of the server, without a trailing slash, for example {@code http://127.0.0.1:41234}. */
     String baseUrl();

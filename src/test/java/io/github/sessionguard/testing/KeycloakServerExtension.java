@@ -14,6 +14,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KeycloakServerExtension implements ParameterResolver, AfterAllCallback {
 
+    /**
+     * The expiry scan's batch size on the shared server: not the default, so that ExpiryScanIT sees the option reach
+     * the scan.
+     */
+    public static final int SCAN_BATCH_SIZE = 2_000;
+    private static final List<String> SHARED_SERVER_OPTIONS = List.of(
+            "--spi-session-guard-expiry-scan--default--batch-size=" + SCAN_BATCH_SIZE);
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
@@ -45,8 +53,8 @@ public final class KeycloakServerExtension implements ParameterResolver, AfterAl
     private static KeycloakServer startServer() {
         String kind = TestSettings.get("sessionguard.it.server", "distribution");
         return switch (kind) {
-            case "distribution" -> DistributionKeycloakServer.start(List.of());
-            case "testcontainers" -> TestcontainersKeycloakServer.start();
+            case "distribution" -> DistributionKeycloakServer.start(SHARED_SERVER_OPTIONS);
+            case "testcontainers" -> TestcontainersKeycloakServer.start(SHARED_SERVER_OPTIONS);
             default -> throw new IllegalStateException("Unknown sessionguard.it.server '" + kind
                     + "': use 'distribution' or 'testcontainers'");
         };

@@ -16,16 +16,16 @@ public final class TestcontainersKeycloakServer implements KeycloakServer {
         this.container = container;
     }
 
-    public static TestcontainersKeycloakServer start() {
+    /** @param options server options beyond the image's, as {@code kc.sh start-dev} takes them */
+    public static TestcontainersKeycloakServer start(List<String> options) {
         String version = TestSettings.require("keycloak.version");
         File providerJar = new File(TestSettings.require("sessionguard.provider.jar"));
         KeycloakContainer container = new KeycloakContainer("quay.io/keycloak/keycloak:" + version)
                 .withAdminUsername(AdminApi.ADMIN_USER)
                 .withAdminPassword(AdminApi.ADMIN_PASSWORD)
                 .withProviderLibsFrom(List.of(providerJar, DistributionKeycloakServer.testProvidersJar().toFile()))
-                .withEnabledMetrics()
-                .withEnv("KC_SPI_EVENTS_LISTENER__SESSION_GUARD__EXPIRY_SCAN_INTERVAL_SECONDS",
-                        String.valueOf(EXPIRY_SCAN_INTERVAL.toSeconds()));
+                .withEnabledMetrics();
+        KeycloakServer.withTestDefaults(options).forEach(container::withCustomCommand);
         container.start();
         return new TestcontainersKeycloakServer(container);
     }

@@ -1,6 +1,7 @@
 package io.github.sessionguard.logout.delivery;
 
-import io.github.sessionguard.logout.Workers;
+import io.github.sessionguard.Workers;
+import io.github.sessionguard.logout.outbox.DefaultLogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProviderFactory;
 import java.util.List;
@@ -13,8 +14,10 @@ import org.keycloak.provider.Provider;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /**
- * Reads the outbox's server options and runs its delivery worker from server start to stop. Options are kept in
- * instance fields: one factory per server, and nothing here needs to hold across a cluster (the table does).
+ * Reads the outbox's server options and runs its delivery worker from server start to stop; hands the outbox's writer
+ * the worker's wake-up. It lives with the worker, not with the writer, so that the outbox never depends on the room
+ * that reads it. Options are kept in instance fields: one factory per server, and nothing here needs to hold across a
+ * cluster (the table does).
  */
 public final class DefaultLogoutOutboxProviderFactory implements LogoutOutboxProviderFactory {
 
@@ -22,10 +25,12 @@ public final class DefaultLogoutOutboxProviderFactory implements LogoutOutboxPro
 
     private OutboxSettings settings;
     private LogoutDeliveryWorker worker;
+    /** The worker's wake-up, made once; null while no worker runs, which switches the outbox off. */
+    private Runnable wakeUpDelivery;
 
     @Override
     public LogoutOutboxProvider create(KeycloakSession session) {
-        return new DefaultLogoutOutboxProvider(session, settings, worker);
+        return new DefaultLogoutOutboxProvider(session, wakeUpDelivery);
     }
 
     @Override
@@ -38,6 +43,7 @@ public final class DefaultLogoutOutboxProviderFactory implements LogoutOutboxPro
         if (settings.enabled() && Workers.allowed()) {
             worker = new LogoutDeliveryWorker(factory, settings);
             worker.start();
+            wakeUpDelivery = worker::wakeUp;
         }
     }
 

@@ -1,7 +1,7 @@
 package io.github.sessionguard.logout.expiry;
 
-import io.github.sessionguard.logout.outbox.EndReason;
 import io.github.sessionguard.logout.LogoutFunnel;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLookup;
@@ -33,7 +33,7 @@ import org.keycloak.timer.TimerProvider;
  * and a row that fails is rolled back alone, logged with its realm and client, and looked at again after a backoff
  * while the others go on. It reads only due rows, so its cost follows what is expiring, not how many sessions live.
  */
-public final class ExpiryScan {
+final class ExpiryScan {
 
     private static final Logger LOG = Logger.getLogger(ExpiryScan.class);
     private static final String TASK = "session-guard-expiry-scan";
@@ -58,8 +58,8 @@ public final class ExpiryScan {
     }
 
     /** The scan's place in Keycloak's timer, to cancel at server stop. */
-    public record Schedule(KeycloakSessionFactory factory) {
-        public void cancel() {
+    record Schedule(KeycloakSessionFactory factory) {
+        void cancel() {
             try {
                 KeycloakModelUtils.runJobInTransaction(factory,
                         session -> session.getProvider(TimerProvider.class).cancelTask(TASK));
@@ -73,7 +73,7 @@ public final class ExpiryScan {
      * Runs the scan every interval on every node. Nodes may scan at the same moment: each due row is claimed in the
      * database, so one of them acts on it.
      */
-    public static Schedule schedule(KeycloakSessionFactory factory, long intervalSeconds, int batchSize) {
+    static Schedule schedule(KeycloakSessionFactory factory, long intervalSeconds, int batchSize) {
         ExpiryScan scan = new ExpiryScan(factory, batchSize);
         KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
                 .schedule(() -> scan.runSafely(intervalSeconds), intervalSeconds * 1000, TASK));
@@ -150,16 +150,16 @@ public final class ExpiryScan {
         AuthenticatedClientSessionModel clientSession = userSession == null ? null
                 : userSession.getAuthenticatedClientSessionByClient(participant.clientUuid());
         if (clientSession == null) {
-            funnel.sessionGone(realm, participant, EndReason.SESSION_EXPIRED);
+            funnel.sessionAlreadyEnded(realm, participant, DeathReason.SESSION_EXPIRED);
             return;
         }
         long lastSeen = Math.max(participant.lastSeen(), clientSession.getTimestamp());
         // The tier in force now, not the one of the login: an administrator's change reaches running sessions.
         TierDeadlines tier = TierDeadlines.inForce(session, realm, clientSession.getClient(), userSession);
         if (tier.idleSeconds() != null && now >= lastSeen + tier.idleSeconds()) {
-            funnel.clientEnded(realm, userSession, clientSession, EndReason.TIER_IDLE_TIMEOUT);
+            funnel.clientEnded(realm, userSession, clientSession, DeathReason.TIER_IDLE_TIMEOUT);
         } else if (tier.maxDeadline() != null && now >= tier.maxDeadline()) {
-            funnel.clientEnded(realm, userSession, clientSession, EndReason.TIER_MAX_LIFESPAN);
+            funnel.clientEnded(realm, userSession, clientSession, DeathReason.TIER_MAX_LIFESPAN);
         } else {
             participants.reschedule(participant, lastSeen, tier,
                     ParticipantStore.nextCheck(userSession, tier, lastSeen, now));

@@ -21,7 +21,7 @@ final class OutboxOidcLoginProtocol extends OIDCLoginProtocol {
 
     @Override
     public Response backchannelLogout(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
-        if (new LogoutFunnel(session).clientLoggedOut(userSession, clientSession)) {
+        if (new LogoutFunnel(session).clientEndedByKeycloak(userSession, clientSession)) {
             return Response.ok().build();
         }
         return super.backchannelLogout(userSession, clientSession);

@@ -17,7 +17,7 @@ import org.keycloak.util.TokenUtil;
 /**
  * Catches a client joining a session, when tokens are issued after a login (never on a refresh, which must stay free
  * of extra database work), and hands it to the {@link LogoutFunnel}, which records it if the client is ever to be
- * told: the expiry scan needs to know whom to tell once the session is gone. A login that asks for an offline token
+ * told: the expiry scan needs to know whom to tell once the session has died. A login that asks for an offline token
  * joins the offline session too.
  */
 final class ParticipantRecorder implements TokenPostProcessor {

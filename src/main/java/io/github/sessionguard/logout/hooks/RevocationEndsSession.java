@@ -1,7 +1,7 @@
 package io.github.sessionguard.logout.hooks;
 
-import io.github.sessionguard.logout.outbox.EndReason;
-import io.github.sessionguard.logout.SessionTerminator;
+import io.github.sessionguard.logout.SessionEnder;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
 import org.keycloak.events.Details;
@@ -35,8 +35,8 @@ final class RevocationEndsSession {
         ClientModel client = realm == null ? null : realm.getClientByClientId(event.getClientId());
         if (client != null && RequestTier.ofDeath(session, client).map(TierPolicy::revocationEndsSession)
                 .orElse(false)) {
-            new SessionTerminator(session).end(event.getSessionId(), TokenUtil.TOKEN_TYPE_OFFLINE.equals(tokenType),
-                    EndReason.TOKEN_REVOKED);
+            new SessionEnder(session).end(event.getSessionId(), TokenUtil.TOKEN_TYPE_OFFLINE.equals(tokenType),
+                    DeathReason.TOKEN_REVOKED);
         }
     }
 }

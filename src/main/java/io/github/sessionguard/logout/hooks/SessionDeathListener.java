@@ -1,8 +1,8 @@
 package io.github.sessionguard.logout.hooks;
 
-import io.github.sessionguard.logout.outbox.EndReason;
 import io.github.sessionguard.logout.LogoutFunnel;
-import io.github.sessionguard.logout.SessionTerminator;
+import io.github.sessionguard.logout.SessionEnder;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLookup;
@@ -57,9 +57,9 @@ final class SessionDeathListener implements EventListenerProvider {
         if (event.getResourceType() == ResourceType.USER && path.startsWith("users/")) {
             String[] parts = path.split("/");
             if (operation == OperationType.ACTION && parts.length == 3 && parts[2].equals("reset-password")) {
-                endSessionsOfUser(event, parts[1], EndReason.CREDENTIAL_CHANGED);
+                endSessionsOfUser(event, parts[1], DeathReason.CREDENTIAL_CHANGED);
             } else if (operation == OperationType.UPDATE && parts.length == 2 && isDisabled(event, parts[1])) {
-                endSessionsOfUser(event, parts[1], EndReason.USER_DISABLED);
+                endSessionsOfUser(event, parts[1], DeathReason.USER_DISABLED);
             }
         } else if (operation == OperationType.ACTION && path.endsWith("logout-all")) {
             RealmModel realm = session.realms().getRealm(event.getRealmId());
@@ -94,11 +94,11 @@ final class SessionDeathListener implements EventListenerProvider {
      * with the admin's change or not at all. An admin request that fails at its commit reset no password and
      * disabled no one, so it must sign no one out.
      */
-    private void endSessionsOfUser(AdminEvent event, String userId, EndReason reason) {
+    private void endSessionsOfUser(AdminEvent event, String userId, DeathReason reason) {
         RealmModel realm = session.realms().getRealm(event.getRealmId());
         UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
         if (user != null) {
-            SessionTerminator.endSessionsOf(session, realm, user,
+            SessionEnder.endSessionsOf(session, realm, user,
                     userSession -> tierAsksToEnd(session, userSession), reason);
         }
     }
@@ -130,7 +130,7 @@ final class SessionDeathListener implements EventListenerProvider {
             for (Participant participant : page) {
                 if (persistentSessions || SessionLookup.userSession(session, realm, participant.userSessionId(),
                         offline) == null) {
-                    funnel.sessionGone(realm, participant, EndReason.REALM_SIGN_OUT);
+                    funnel.sessionAlreadyEnded(realm, participant, DeathReason.REALM_SIGN_OUT);
                 }
             }
             after = page.isEmpty() ? after : page.get(page.size() - 1).id();

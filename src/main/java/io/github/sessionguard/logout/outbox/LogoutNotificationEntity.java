@@ -9,7 +9,7 @@ import jakarta.persistence.Table;
 
 /**
  * One back-channel logout notification owed to one relying party: written in the transaction that ends the session,
- * so that it exists exactly when the session is gone, and kept until it is delivered or given up on.
+ * so that it exists exactly when the session has died, and kept until it is delivered or given up on.
  */
 @Entity
 @Table(name = "SG_LOGOUT_OUTBOX")

@@ -17,7 +17,7 @@ public interface LogoutOutboxProvider extends Provider {
     /** Adds the row in the current transaction; the delivery worker is woken once it commits. */
     void add(Notification notification);
 
-    List<Notification> list(RealmModel realm, DeliveryStatus status, int first, int max);
+    List<Notification> list(RealmModel realm, NotificationStatus status, int first, int max);
 
     /** Puts a failed notification back in line; empty if there is no such failed notification in the realm. */
     Optional<Notification> retry(RealmModel realm, String id);

@@ -16,9 +16,9 @@ public record Notification(
         String logoutUrl,
         boolean includeSid,
         boolean revokeOfflineTokens,
-        EndReason reason,
+        DeathReason reason,
         String jti,
-        DeliveryStatus status,
+        NotificationStatus status,
         int attempts,
         long createdAt,
         long queuedAt,
@@ -30,8 +30,8 @@ public record Notification(
     static Notification of(LogoutNotificationEntity row) {
         return new Notification(row.getId(), row.getRealmId(), row.getClientUuid(), row.getClientId(), row.getUserId(),
                 row.getUserSessionId(), row.getIssuer(), row.getLogoutUrl(), row.isIncludeSid(),
-                row.isRevokeOfflineTokens(), EndReason.ofDetail(row.getReason()), row.getJti(),
-                DeliveryStatus.valueOf(row.getStatus()), row.getAttempts(), row.getCreatedAt(), row.getQueuedAt(),
+                row.isRevokeOfflineTokens(), DeathReason.ofDetail(row.getReason()), row.getJti(),
+                NotificationStatus.valueOf(row.getStatus()), row.getAttempts(), row.getCreatedAt(), row.getQueuedAt(),
                 row.getNextAttemptAt(), row.getClaimToken(), row.getLastError(), row.getDeliveredAt());
     }
 }

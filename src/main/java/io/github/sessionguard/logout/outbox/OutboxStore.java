@@ -120,7 +120,7 @@ public final class OutboxStore {
                 .getResultStream().findFirst().map(Notification::of);
     }
 
-    public List<Notification> byStatus(String realmId, DeliveryStatus status, int first, int max) {
+    public List<Notification> byStatus(String realmId, NotificationStatus status, int first, int max) {
         return em.createNamedQuery("sgNotificationsByStatus", LogoutNotificationEntity.class)
                 .setParameter("realmId", realmId).setParameter("status", status.name())
                 .setFirstResult(first).setMaxResults(max).getResultStream().map(Notification::of).toList();

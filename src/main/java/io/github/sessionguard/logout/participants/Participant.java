@@ -1,8 +1,8 @@
 package io.github.sessionguard.logout.participants;
 
 /**
- * That a client took part in a user session, as the participants table hands it out: who to tell once the session is
- * gone, and when the participation is next worth a look. Its tier deadlines are not here: the scan reads the tier in
+ * That a client took part in a user session, as the participants table hands it out: who to tell once the session
+ * dies, and when the participation is next worth a look. Its tier deadlines are not here: the scan reads the tier in
  * force when it looks ({@link TierDeadlines#inForce}). Times are epoch seconds.
  */
 public record Participant(

@@ -1,6 +1,6 @@
 package io.github.sessionguard.logout;
 
-import io.github.sessionguard.logout.outbox.EndReason;
+import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.logout.participants.SessionLookup;
 import io.github.sessionguard.tier.RequestTier;
 import java.util.function.Predicate;
@@ -21,21 +21,21 @@ import org.keycloak.services.managers.AuthenticationManager;
  * the caller answers with (an {@code invalid_grant}, say) can't roll the ending back, and through the
  * {@link LogoutFunnel}, so that the right relying parties are told in that same transaction.
  */
-public final class SessionTerminator {
+public final class SessionEnder {
 
-    private static final Logger LOG = Logger.getLogger(SessionTerminator.class);
+    private static final Logger LOG = Logger.getLogger(SessionEnder.class);
 
     private final KeycloakSession session;
 
-    public SessionTerminator(KeycloakSession session) {
+    public SessionEnder(KeycloakSession session) {
         this.session = session;
     }
 
     /**
-     * Ends the (online or offline) user session. A session already gone, for example ended by a concurrent replay, is
-     * left alone.
+     * Ends the (online or offline) user session. A session that has already ended, for example by a concurrent reuse,
+     * is left alone.
      */
-    public void end(String userSessionId, boolean offline, EndReason reason) {
+    public void end(String userSessionId, boolean offline, DeathReason reason) {
         inOwnTransaction((ending, realm) -> {
             UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
             if (userSession == null) {
@@ -49,11 +49,11 @@ public final class SessionTerminator {
 
     /**
      * Ends the online session and its offline twin, which share the id, in one transaction, so that a relying party of
-     * both is told once: a replay of either's token means a thief may hold the other's too.
+     * both is told once: a reuse of either's token means a thief may hold the other's too.
      *
      * @param causeClientUuid the client whose request ended the sessions
      */
-    public void endWithTwin(String userSessionId, EndReason reason, String causeClientUuid) {
+    public void endWithTwin(String userSessionId, DeathReason reason, String causeClientUuid) {
         inOwnTransaction((ending, realm) -> {
             ClientModel cause = realm.getClientById(causeClientUuid);
             for (boolean offline : new boolean[] {false, true}) {
@@ -66,10 +66,10 @@ public final class SessionTerminator {
     }
 
     /**
-     * Ends one client's part of the (online or offline) user session, and tells that client: a replay where the tier
+     * Ends one client's part of the (online or offline) user session, and tells that client: a reuse where the tier
      * doesn't revoke the whole session.
      */
-    public void endClient(String userSessionId, boolean offline, String clientUuid, EndReason reason) {
+    public void endClient(String userSessionId, boolean offline, String clientUuid, DeathReason reason) {
         inOwnTransaction((ending, realm) -> {
             UserSessionModel userSession = SessionLookup.userSession(ending, realm, userSessionId, offline);
             AuthenticatedClientSessionModel part = userSession == null ? null
@@ -85,7 +85,7 @@ public final class SessionTerminator {
      * One transaction for all, so an online session and its offline twin are told once.
      */
     public static void endSessionsOf(KeycloakSession session, RealmModel realm, UserModel user,
-            Predicate<UserSessionModel> which, EndReason reason) {
+            Predicate<UserSessionModel> which, DeathReason reason) {
         Stream.concat(session.sessions().getUserSessionsStream(realm, user),
                         session.sessions().getOfflineUserSessionsStream(realm, user))
                 .filter(which).toList()
@@ -93,7 +93,7 @@ public final class SessionTerminator {
     }
 
     private static void endInThisTransaction(KeycloakSession session, RealmModel realm, UserSessionModel userSession,
-            EndReason reason, ClientModel cause) {
+            DeathReason reason, ClientModel cause) {
         LOG.debugf("Ending session %s of user %s in realm %s: %s", userSession.getId(),
                 userSession.getUser().getUsername(), realm.getName(), reason.detail());
         new LogoutFunnel(session).sessionEnded(realm, userSession, reason, cause);

@@ -1,9 +1,5 @@
-package io.github.sessionguard.logout.delivery;
+package io.github.sessionguard.logout.outbox;
 
-import io.github.sessionguard.logout.outbox.DeliveryStatus;
-import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
-import io.github.sessionguard.logout.outbox.Notification;
-import io.github.sessionguard.logout.outbox.OutboxStore;
 import java.util.List;
 import java.util.Optional;
 import org.keycloak.common.util.Time;
@@ -11,33 +7,41 @@ import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
+/**
+ * The outbox's writer: adds notifications in the caller's transaction and puts failed ones back in line, and, once
+ * such a transaction commits, wakes whoever delivers them. It knows the delivery worker only as that wake-up, so the
+ * outbox depends on nothing that reads it.
+ */
+public final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
 
     private static final String WAKE_UP_ENLISTED = "session-guard.outbox.wake-up";
 
     private final KeycloakSession session;
-    private final OutboxSettings settings;
-    private final LogoutDeliveryWorker worker;
+    private final Runnable wakeUpDelivery;
 
-    DefaultLogoutOutboxProvider(KeycloakSession session, OutboxSettings settings, LogoutDeliveryWorker worker) {
+    /**
+     * @param wakeUpDelivery runs after a transaction that added or requeued notifications commits; null when no
+     *                       delivery runs on this node (the outbox is switched off, or the server exports or imports),
+     *                       and then the outbox is not {@link #enabled()}
+     */
+    public DefaultLogoutOutboxProvider(KeycloakSession session, Runnable wakeUpDelivery) {
         this.session = session;
-        this.settings = settings;
-        this.worker = worker;
+        this.wakeUpDelivery = wakeUpDelivery;
     }
 
     @Override
     public boolean enabled() {
-        return settings.enabled() && worker != null;
+        return wakeUpDelivery != null;
     }
 
     @Override
     public void add(Notification notification) {
         new OutboxStore(session).add(notification);
-        wakeWorkerAfterCommit();
+        wakeUpDeliveryAfterCommit();
     }
 
     @Override
-    public List<Notification> list(RealmModel realm, DeliveryStatus status, int first, int max) {
+    public List<Notification> list(RealmModel realm, NotificationStatus status, int first, int max) {
         return new OutboxStore(session).byStatus(realm.getId(), status, first, max);
     }
 
@@ -45,19 +49,19 @@ final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
     public Optional<Notification> retry(RealmModel realm, String id) {
         Optional<Notification> requeued = new OutboxStore(session).requeue(realm.getId(), id,
                 Time.currentTimeMillis());
-        requeued.ifPresent(notification -> wakeWorkerAfterCommit());
+        requeued.ifPresent(notification -> wakeUpDeliveryAfterCommit());
         return requeued;
     }
 
-    private void wakeWorkerAfterCommit() {
-        if (worker == null || session.getAttribute(WAKE_UP_ENLISTED) != null) {
+    private void wakeUpDeliveryAfterCommit() {
+        if (wakeUpDelivery == null || session.getAttribute(WAKE_UP_ENLISTED) != null) {
             return;
         }
         session.setAttribute(WAKE_UP_ENLISTED, Boolean.TRUE);
         session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
             protected void commitImpl() {
-                worker.wakeUp();
+                wakeUpDelivery.run();
             }
 
             @Override

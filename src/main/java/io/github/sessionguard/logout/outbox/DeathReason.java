@@ -3,10 +3,10 @@ package io.github.sessionguard.logout.outbox;
 import java.util.Arrays;
 
 /**
- * Why a session (or one client's part of it) ended. It travels as this type from the death to the outbox row, and is
+ * Why a session (or one client's part of it) died. It travels as this type from the death to the outbox row, and is
  * recorded as the {@code reason} detail of the {@code LOGOUT} event and of the notification.
  */
-public enum EndReason {
+public enum DeathReason {
 
     /** Keycloak ended the session itself: RP-initiated logout, admin or account-console sign-out. */
     LOGOUT("logout"),
@@ -22,7 +22,7 @@ public enum EndReason {
 
     private final String detail;
 
-    EndReason(String detail) {
+    DeathReason(String detail) {
         this.detail = detail;
     }
 
@@ -31,8 +31,8 @@ public enum EndReason {
     }
 
     /** The reason a stored detail names. */
-    public static EndReason ofDetail(String detail) {
+    public static DeathReason ofDetail(String detail) {
         return Arrays.stream(values()).filter(reason -> reason.detail.equals(detail)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown end reason '" + detail + "'"));
+                .orElseThrow(() -> new IllegalArgumentException("Unknown death reason '" + detail + "'"));
     }
 }

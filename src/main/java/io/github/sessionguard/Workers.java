@@ -1,4 +1,4 @@
-package io.github.sessionguard.logout;
+package io.github.sessionguard;
 
 import org.keycloak.exportimport.ExportImportConfig;
 

@@ -1,8 +1,8 @@
 package io.github.sessionguard.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.github.sessionguard.logout.outbox.DeliveryStatus;
 import io.github.sessionguard.logout.outbox.Notification;
+import io.github.sessionguard.logout.outbox.NotificationStatus;
 
 /**
  * One logout notification as operators see it in {@code GET .../session-guard/deliveries}. Times are epoch millis;
@@ -11,7 +11,7 @@ import io.github.sessionguard.logout.outbox.Notification;
  * {@code lastError} say whose session it was; they are null for a caller who may not view users.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record DeliveryRepresentation(
+public record NotificationRepresentation(
         String id,
         String status,
         String clientId,
@@ -27,14 +27,14 @@ public record DeliveryRepresentation(
         Long deliveredAt) {
 
     /** The same notification without whose session it was, and without the relying party's answer, which may say. */
-    DeliveryRepresentation withoutWhoseSession() {
-        return new DeliveryRepresentation(id, status, clientId, url, null, null, reason, jti, attempts, null, createdAt,
-                nextAttemptAt, deliveredAt);
+    NotificationRepresentation withoutWhoseSession() {
+        return new NotificationRepresentation(id, status, clientId, url, null, null, reason, jti, attempts, null,
+                createdAt, nextAttemptAt, deliveredAt);
     }
 
-    static DeliveryRepresentation of(Notification row) {
-        boolean pending = row.status() == DeliveryStatus.PENDING;
-        return new DeliveryRepresentation(row.id(), row.status().name().toLowerCase(java.util.Locale.ROOT),
+    static NotificationRepresentation of(Notification row) {
+        boolean pending = row.status() == NotificationStatus.PENDING;
+        return new NotificationRepresentation(row.id(), row.status().name().toLowerCase(java.util.Locale.ROOT),
                 row.clientId(), row.logoutUrl(), row.userSessionId(), row.userId(), row.reason().detail(), row.jti(),
                 row.attempts(), row.lastError(), row.createdAt(), pending ? row.nextAttemptAt() : null,
                 row.deliveredAt());
