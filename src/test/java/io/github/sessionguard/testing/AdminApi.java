@@ -11,11 +11,20 @@ public final class AdminApi {
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_PASSWORD = "admin";
 
-    private static final long TOKEN_REUSE_MILLIS = 30_000;
-    /** The admin's token by server base URL, shared by every AdminApi of the run. */
-    private static final Map<String, CachedToken> TOKENS = new ConcurrentHashMap<>();
+    /** The realm whose admin the tests act as. */
+    private static final String ADMIN_REALM = "master";
+    /** A token is renewed this long before it expires, so that none expires on its way to the server. */
+    private static final long RENEWAL_MARGIN_MILLIS = 10_000;
+    /** The admin's token by server and realm, shared by every AdminApi of the run (tests run concurrently). */
+    private static final Map<TokenKey, CachedToken> TOKENS = new ConcurrentHashMap<>();
 
-    private record CachedToken(String value, long fetchedAtMillis) {
+    private record TokenKey(String serverUrl, String realm) {
+    }
+
+    private record CachedToken(String value, long renewAtMillis) {
+        boolean fresh() {
+            return System.currentTimeMillis() < renewAtMillis;
+        }
     }
 
     private final KeycloakServer server;
@@ -40,36 +49,47 @@ public final class AdminApi {
     }
 
     /**
-     * The admin's token for this server, fetched once and used for half a minute (master tokens live one minute):
-     * a login per admin call made thousands of logins per run. A call answered 401 (the token expired early: a test
-     * moved the server's clock) gets a fresh one and is made again.
+     * The admin's token for this server, fetched once and used until shortly before it expires (master tokens live
+     * one minute): a login per admin call made thousands of logins per run. Concurrent callers wait for one login.
      */
     public String token() {
-        long now = System.currentTimeMillis();
-        CachedToken cached = TOKENS.get(server.baseUrl());
-        if (cached == null || now - cached.fetchedAtMillis() > TOKEN_REUSE_MILLIS) {
-            cached = new CachedToken(tokenFor("master", "admin-cli", ADMIN_USER, ADMIN_PASSWORD), now);
-            TOKENS.put(server.baseUrl(), cached);
-        }
-        return cached.value();
+        return TOKENS.compute(tokenKey(), (key, cached) -> cached != null && cached.fresh() ? cached : adminLogin())
+                .value();
     }
 
+    /** A call answered 401 (the token expired early: a test moved the server's clock) is made again with a new one. */
     private HttpResult authorized(Function<String, HttpResult> call) {
-        HttpResult result = call.apply(token());
+        String token = token();
+        HttpResult result = call.apply(token);
         if (result.status() == 401) {
-            TOKENS.remove(server.baseUrl());
+            // Dropped only if no other call has replaced it already.
+            TOKENS.computeIfPresent(tokenKey(), (key, cached) -> cached.value().equals(token) ? null : cached);
             result = call.apply(token());
         }
         return result;
     }
 
+    private TokenKey tokenKey() {
+        return new TokenKey(server.baseUrl(), ADMIN_REALM);
+    }
+
+    private CachedToken adminLogin() {
+        long now = System.currentTimeMillis();
+        JsonNode tokens = login(ADMIN_REALM, "admin-cli", ADMIN_USER, ADMIN_PASSWORD);
+        return new CachedToken(tokens.get("access_token").asText(),
+                now + tokens.get("expires_in").asLong() * 1000 - RENEWAL_MARGIN_MILLIS);
+    }
+
     public String tokenFor(String realm, String clientId, String username, String password) {
-        HttpResult result = http.postForm(server.realmUrl(realm) + "/protocol/openid-connect/token", Map.of(
-                "grant_type", "password", "client_id", clientId, "username", username, "password", password), null);
+        return login(realm, clientId, username, password).get("access_token").asText();
+    }
+
+    private JsonNode login(String realm, String clientId, String username, String password) {
+        HttpResult result = OidcClient.publicClient(server, realm, clientId).passwordGrant(username, password, null);
         if (result.status() != 200) {
             throw new AssertionError("Admin login as " + username + " failed: " + result);
         }
-        return result.json().get("access_token").asText();
+        return result.json();
     }
 
     public HttpResult get(String path) {

@@ -1,5 +1,7 @@
 package io.github.sessionguard.testing;
 
+import com.nimbusds.oauth2.sdk.util.MultivaluedMapUtils;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -47,14 +49,8 @@ public final class BrowserSession {
             return parameter(URI.create(redirect).getRawFragment(), name);
         }
 
-        private static String parameter(String query, String name) {
-            for (String pair : query == null ? new String[0] : query.split("&")) {
-                String[] parts = pair.split("=", 2);
-                if (parts[0].equals(name)) {
-                    return java.net.URLDecoder.decode(parts.length > 1 ? parts[1] : "", java.nio.charset.StandardCharsets.UTF_8);
-                }
-            }
-            return null;
+        private static String parameter(String encoded, String name) {
+            return MultivaluedMapUtils.getFirstValue(URLUtils.parseParameters(encoded), name);
         }
     }
 

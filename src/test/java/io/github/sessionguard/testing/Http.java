@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Plain HTTP as a real client speaks it: no redirects followed, form and JSON bodies. */
+/**
+ * Plain HTTP as a real client speaks it, no redirects followed: JSON to the admin REST API and the test providers'
+ * endpoints, and plain forms. OIDC requests are {@link OidcClient}'s, built and sent by the Nimbus SDK.
+ */
 public final class Http {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
@@ -26,15 +29,7 @@ public final class Http {
 
     /** With a longer wait for an answer than the usual two minutes, for requests that are expected to work long. */
     public Http(Duration timeout) {
-        this(HttpClient.newBuilder(), timeout);
-    }
-
-    Http(HttpClient.Builder builder) {
-        this(builder, DEFAULT_TIMEOUT);
-    }
-
-    private Http(HttpClient.Builder builder, Duration timeout) {
-        this.client = builder.followRedirects(HttpClient.Redirect.NEVER)
+        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         this.timeout = timeout;
     }
@@ -54,12 +49,6 @@ public final class Http {
         return send(request(url, bearer)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(formBody(form))));
-    }
-
-    public HttpResult postFormWithHeaders(String url, Map<String, String> form, Map<String, String> headers) {
-        HttpRequest.Builder builder = request(url, null).header("Content-Type", "application/x-www-form-urlencoded");
-        headers.forEach(builder::header);
-        return send(builder.POST(HttpRequest.BodyPublishers.ofString(formBody(form))));
     }
 
     public HttpResult postJson(String url, Object body, String bearer) {

@@ -8,6 +8,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.util.MultivaluedMapUtils;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
 import com.nimbusds.openid.connect.sdk.claims.LogoutTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator;
 import com.sun.net.httpserver.HttpExchange;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -133,7 +134,8 @@ public final class LogoutReceiver implements AutoCloseable {
         int attempt = requestCounts.computeIfAbsent(clientId, id -> new java.util.concurrent.atomic.AtomicInteger())
                 .incrementAndGet();
         Reply reply = behaviours.getOrDefault(clientId, n -> Reply.ok()).apply(attempt);
-        Delivery delivery = validate(clientId, formValue(body, "logout_token"));
+        Delivery delivery = validate(clientId,
+                MultivaluedMapUtils.getFirstValue(URLUtils.parseParameters(body), "logout_token"));
         deliveries.add(new Delivery(delivery.clientId(), delivery.jti(), delivery.sid(), delivery.sub(),
                 delivery.error(), delivery.receivedAtMillis(), reply.status()));
         try {
@@ -177,15 +179,5 @@ public final class LogoutReceiver implements AutoCloseable {
             return new Delivery(clientId, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), now,
                     0);
         }
-    }
-
-    private static String formValue(String body, String name) {
-        for (String pair : body.split("&")) {
-            String[] parts = pair.split("=", 2);
-            if (parts[0].equals(name) && parts.length == 2) {
-                return URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 }
