@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
-import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
@@ -347,8 +346,7 @@ class DeathMatrixIT {
                 sso.alsoLogIn(client(extra), "openid");
             }
             assertThat(sso.tokens("offline").get("refresh_token").asText()).isNotEmpty();
-            HttpResult serviceToken = new Http().postForm(client("service").endpoint("token"), Map.of("grant_type",
-                    "client_credentials", "client_id", "service", "client_secret", "service-secret"), null);
+            HttpResult serviceToken = client("service").clientCredentials();
             assertThat(serviceToken.status()).as(serviceToken.toString()).isEqualTo(200);
             return new Matrix(this, sso, started);
         }

@@ -45,12 +45,6 @@ public final class Http {
         return send(builder.GET());
     }
 
-    public HttpResult postForm(String url, Map<String, String> form, String bearer) {
-        return send(request(url, bearer)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(formBody(form))));
-    }
-
     public HttpResult postJson(String url, Object body, String bearer) {
         return postJsonWithHeaders(url, body, bearer, Map.of());
     }

@@ -18,6 +18,15 @@ public final class Jwt {
         }
     }
 
+    /** The signature algorithm its header names. */
+    public static String algorithm(String token) {
+        try {
+            return JWTParser.parse(token).getHeader().getAlgorithm().getName();
+        } catch (ParseException e) {
+            throw new AssertionError("Not a JWT: " + token, e);
+        }
+    }
+
     public static long lifetime(String token) {
         JsonNode claims = claims(token);
         return claims.get("exp").asLong() - claims.get("iat").asLong();
