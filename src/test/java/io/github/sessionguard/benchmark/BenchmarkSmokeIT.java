@@ -2,12 +2,14 @@ package io.github.sessionguard.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sessionguard.testing.RunsItsOwnServers;
 import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's code on a few hundred requests, in the test suite, so that it keeps working. It judges no target
  * (a shared CI machine can't), but every scenario must produce its figures, and statements must be counted.
  */
+@RunsItsOwnServers
 class BenchmarkSmokeIT {
 
     @Test

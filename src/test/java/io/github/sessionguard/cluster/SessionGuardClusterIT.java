@@ -17,6 +17,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.PostgresServer;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.RunsItsOwnServers;
 import io.github.sessionguard.testing.TableLock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Session Guard on a real two-node Keycloak cluster sharing one PostgreSQL database: reuse markers, tier deadlines,
  * outbox claims and scans must hold across nodes, and a node killed outright must lose nothing.
  */
+@RunsItsOwnServers
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SessionGuardClusterIT {

@@ -14,6 +14,7 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
@@ -26,15 +27,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Delivery under relying parties that are slow, hang, or answer with garbage: once per attempt, fair between relying
  * parties, and bounded in time. Each test works in realms of its own and removes them (their rows go with them).
  */
 @KeycloakIntegrationTest
-// It moves the shared server's clock: no other class may run beside it (some run their tests side by side).
-@Isolated
+@MovesTheSharedClock
 class DeliveryIT {
 
     private KeycloakServer server;

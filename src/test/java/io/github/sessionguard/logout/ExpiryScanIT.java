@@ -19,6 +19,7 @@ import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.KeycloakServerExtension;
 import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The expiry scan on running sessions. Issue 10, problem 2: the poisoned row (a tier client's participation outlives
@@ -41,8 +41,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  */
 @KeycloakIntegrationTest
 @AlsoOnH2
-// Two of its tests move the shared server's clock: no other class may run beside it.
-@Isolated
+@MovesTheSharedClock
 class ExpiryScanIT {
 
     /** Tier high's idle (15 min), and an hour: the two idles a tier change moves between. */

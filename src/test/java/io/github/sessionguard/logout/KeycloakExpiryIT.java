@@ -14,6 +14,7 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Keycloak's own expiry of a user session (here its SSO Session Max of 10 h, or an offline session's 30 days,
@@ -32,8 +32,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * though Keycloak names no client when it drops a session: Session Guard's participant record does.
  */
 @KeycloakIntegrationTest
-// It moves the shared server's clock: no other class may run beside it (some run their tests side by side).
-@Isolated
+@MovesTheSharedClock
 class KeycloakExpiryIT {
 
     private static final String REALM = "keycloak-expiry";

@@ -15,6 +15,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.RunsItsOwnServers;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it committed (start-dev's H2 doesn't, see docs/delivery.md). Retries come every second here
  * ({@code max-backoff-ms}), so a notification due during the export would be tried then if anything delivered.
  */
+@RunsItsOwnServers
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutboxLifecycleIT {
