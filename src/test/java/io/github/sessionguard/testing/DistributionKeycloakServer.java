@@ -363,10 +363,14 @@ public final class DistributionKeycloakServer implements KeycloakServer {
         }
     }
 
+    /**
+     * Keeps the file's modification time: Keycloak records each provider jar's in its build and builds again (about
+     * half a minute) when a jar's differs, so a fresh time per copy made every server of a run re-augment.
+     */
     private static void copy(Path from, Path to) {
         try {
             Files.createDirectories(to.getParent());
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not copy " + from + " to " + to, e);
         }
