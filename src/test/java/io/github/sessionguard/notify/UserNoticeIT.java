@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,10 +56,8 @@ class UserNoticeIT {
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
     @RegisterExtension
-    @Order(1)
     static final MailServer mail = new MailServer();
     @RegisterExtension
-    @Order(2)
     static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
         fixture.set("displayName", REALM_DISPLAY_NAME).set("smtpServer", mail.realmSettings());
         for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete", "dawn",
