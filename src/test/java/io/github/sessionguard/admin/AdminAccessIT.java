@@ -13,16 +13,15 @@ import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
-import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
-import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,35 +36,28 @@ class AdminAccessIT {
     private static final String REALM = "admin-access";
     private static final String DELIVERIES = "/admin/realms/" + REALM + "/session-guard/deliveries";
 
-    private AdminApi admin;
-    private LogoutReceiver receiver;
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        withBackchannelLogout(fixture.publicClient("app"), receiver);
+        limitedAdmin(fixture, "realm-viewer", "view-realm");
+        limitedAdmin(fixture, "user-viewer", "view-realm", "view-users");
+        limitedAdmin(fixture, "client-viewer", "view-realm", "view-clients");
+        fixture.tierScope("app", "session-tier-low");
+    });
+
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
     private final Http http = new Http();
 
     @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM);
-        withBackchannelLogout(realm.publicClient("app"), receiver);
-        limitedAdmin(realm, "realm-viewer", "view-realm");
-        limitedAdmin(realm, "user-viewer", "view-realm", "view-users");
-        limitedAdmin(realm, "client-viewer", "view-realm", "view-clients");
-        realm.create(admin);
-        admin.addTierScope(REALM, "app", "session-tier-low");
-
+    void leaveADeadLetter() {
         // One logout notification that failed for good (a 400 is never retried): it names a user, a session and the
         // relying party's answer.
         receiver.behave("app", attempt -> new LogoutReceiver.Reply(400, 0, "no such session of user alice", 0));
-        OidcClient.publicClient(server, REALM, "app").login(USER, PASSWORD);
+        realm.client("app").login(USER, PASSWORD);
         assertThat(admin.post("/admin/realms/" + REALM + "/logout-all", null).status()).isEqualTo(200);
         Deadline.await(Duration.ofSeconds(60), "a dead letter",
                 () -> admin.getJson(DELIVERIES + "?status=failed").size() == 1);
-    }
-
-    @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
-        receiver.close();
     }
 
     @Test

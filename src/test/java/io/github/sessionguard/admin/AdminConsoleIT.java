@@ -8,13 +8,10 @@ import io.github.sessionguard.testing.Browser;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -27,14 +24,17 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * land in {@code target/screenshots}.
  */
 @KeycloakIntegrationTest
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminConsoleIT {
 
     private static final String REALM = "admin-console";
     private static final String CLIENT = "reporting";
     private static final String TIER_SCOPE = "session-tier-medium";
 
-    private AdminApi admin;
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM,
+            fixture -> fixture.confidentialClient(CLIENT, "reporting-secret"));
+
+    private final AdminApi admin = realm.admin();
     private Browser browser;
     private AdminConsole console;
 
@@ -50,11 +50,7 @@ class AdminConsoleIT {
     };
 
     @BeforeAll
-    void createRealmAndLogIn(AdminApi admin) {
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM);
-        realm.confidentialClient(CLIENT, "reporting-secret");
-        realm.create(admin);
+    void installTiersAndLogIn() {
         installTiers();
         browser = Browser.start();
         console = new AdminConsole(browser, admin.server().baseUrl());
@@ -68,18 +64,13 @@ class AdminConsoleIT {
     }
 
     @AfterAll
-    void quitBrowserAndDeleteRealm() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            admin.deleteRealm(REALM);
+    void quitBrowser() {
+        if (browser != null) {
+            browser.close();
         }
     }
 
     @Test
-    @Order(1)
     void aClientJoinsAndLeavesATierOnItsClientScopesTab() {
         assertThat(tierOf(CLIENT)).as("tier before").isNull();
         console.startOver(REALM);
@@ -104,7 +95,6 @@ class AdminConsoleIT {
     }
 
     @Test
-    @Order(2)
     void aBadOverrideIsRefusedWithAnAlertNamingTheKey() {
         JsonNode profilesBefore = admin.getJson(profilesPath());
         console.startOver(REALM);

@@ -9,10 +9,10 @@ import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** GET /admin/realms/{realm}/session-guard/clients/{clientId}: the presets, their sources, and the realm's caps. */
 @KeycloakIntegrationTest
@@ -24,28 +24,24 @@ class EffectivePolicyIT {
 
     private static final String REALM = "effective-policy";
 
-    private AdminApi admin;
-
-    @BeforeAll
-    void createRealm(AdminApi admin) {
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM);
-        realm.publicClient("mobile-high");
-        realm.publicClient("app-medium");
-        realm.confidentialClient("web-low", "web-secret");
-        realm.confidentialClient("portal-low", "portal-secret")
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, fixture -> {
+        fixture.publicClient("mobile-high");
+        fixture.publicClient("app-medium");
+        fixture.confidentialClient("web-low", "web-secret");
+        fixture.confidentialClient("portal-low", "portal-secret")
                 .put("frontchannelLogout", true).putObject("attributes")
                 .put("backchannel.logout.url", "http://127.0.0.1:9/logout");
-        realm.confidentialClient("web-outside", "outside-secret");
-        realm.confidentialClient("web-schemeless", "schemeless-secret").putObject("attributes")
+        fixture.confidentialClient("web-outside", "outside-secret");
+        fixture.confidentialClient("web-schemeless", "schemeless-secret").putObject("attributes")
                 .put("backchannel.logout.url", SCHEMELESS_URL);
-        realm.confidentialClient("outside-ftp", "ftp-secret").putObject("attributes")
+        fixture.confidentialClient("outside-ftp", "ftp-secret").putObject("attributes")
                 .put("backchannel.logout.url", FTP_URL);
-        realm.confidentialClient("web-rooted", "rooted-secret").put("rootUrl", "http://127.0.0.1:9")
+        fixture.confidentialClient("web-rooted", "rooted-secret").put("rootUrl", "http://127.0.0.1:9")
                 .putObject("attributes").put("backchannel.logout.url", SCHEMELESS_URL);
-        realm.publicClient("by-access-type");
-        realm.confidentialClient("by-role", "role-secret");
-        realm.tierProfile("high-profile", Map.of("tier", "high"))
+        fixture.publicClient("by-access-type");
+        fixture.confidentialClient("by-role", "role-secret");
+        fixture.tierProfile("high-profile", Map.of("tier", "high"))
                 .tierProfile("medium-profile", Map.of("tier", "medium"))
                 .tierProfile("low-profile", Map.of("tier", "low"))
                 .policyForClients("mobile-policy", "high-profile", "mobile-high")
@@ -54,13 +50,9 @@ class EffectivePolicyIT {
                         "web-rooted")
                 // A realm SSO idle of 20 minutes caps the low tier's 60.
                 .set("ssoSessionIdleTimeout", 1200);
-        realm.create(admin);
-    }
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
-    }
+    private final AdminApi admin = realm.admin();
 
     @Test
     void highTierPresetWithItsSource() {

@@ -13,17 +13,16 @@ import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
-import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
-import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,54 +43,56 @@ class PostureReportIT {
             "offline-access-allowed", "session-longer-than-tier", "no-tier", "tier-scope-optional", "realm-ssl-not-required",
             "session-lifetimes-beyond-nist", "dead-letters-pending", "backchannel-logout-url-not-http");
 
-    private AdminApi admin;
-    private LogoutReceiver receiver;
+    @RegisterExtension
+    static final TestRealm weakRealm = TestRealm.of(WEAK, (fixture, receiver) -> {
+        fixture.set("sslRequired", "none")
+                .set("ssoSessionMaxLifespan", 3_000_000);
+        ObjectNode legacy = fixture.publicClient("legacy").put("implicitFlowEnabled", true)
+                .put("frontchannelLogout", true);
+        ((ArrayNode) legacy.get("redirectUris")).add("http://127.0.0.1/app/*");
+        legacy.putObject("attributes").put("access.token.signed.response.alg", "HS256");
+        withBackchannelLogout(fixture.publicClient("refusing-rp"), receiver);
+        fixture.confidentialClient("no-url", "secret").put("directAccessGrantsEnabled", false);
+        fixture.confidentialClient("schemeless", "secret").put("directAccessGrantsEnabled", false)
+                .putObject("attributes").put("backchannel.logout.url", "/rp/logout");
+        strong(fixture.publicClient("offline-high"));
+        strong(fixture.publicClient("capped-high")).putObject("attributes")
+                .put("client.session.idle.timeout", "60");
+        strong(fixture.publicClient("leftover-high")).put("implicitFlowEnabled", true);
+        fixture.tierProfile("high", Map.of("tier", "high"))
+                .tierProfile("high-offline", Map.of("tier", "high", "offline-access", true))
+                .policyForClients("high", "high", "capped-high", "leftover-high")
+                .policyForClients("high-offline", "high-offline", "offline-high");
+        viewer(fixture, "client-viewer", "view-clients");
+        viewer(fixture, "realm-viewer", "view-realm");
+        viewer(fixture, "nobody", null);
+        strong(fixture.publicClient("optional-tier"));
+    });
+    @RegisterExtension
+    static final TestRealm cleanRealm = TestRealm.of(CLEAN, fixture -> {
+        fixture.set("sslRequired", "external")
+                .set("ssoSessionIdleTimeout", 1_800).set("ssoSessionMaxLifespan", 86_400);
+        strong(fixture.publicClient("mobile"));
+        strong(fixture.confidentialClient("web", "secret")).putObject("attributes")
+                .put("backchannel.logout.url", "http://127.0.0.1:9/backchannel-logout");
+        fixture.tierProfile("high-dpop", Map.of("tier", "high", "require-dpop", true))
+                .tierProfile("high", Map.of("tier", "high"))
+                .policyForClients("mobile", "high-dpop", "mobile")
+                .policyForClients("web", "high", "web");
+    });
+
+    private final AdminApi admin = weakRealm.admin();
+    private final LogoutReceiver receiver = weakRealm.receiver();
     private JsonNode weak;
     private JsonNode clean;
 
     @BeforeAll
-    void createRealms(KeycloakServer server, AdminApi admin) {
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, WEAK);
-        RealmFixture weakRealm = new RealmFixture(WEAK).set("sslRequired", "none")
-                .set("ssoSessionMaxLifespan", 3_000_000);
-        ObjectNode legacy = weakRealm.publicClient("legacy").put("implicitFlowEnabled", true)
-                .put("frontchannelLogout", true);
-        ((ArrayNode) legacy.get("redirectUris")).add("http://127.0.0.1/app/*");
-        legacy.putObject("attributes").put("access.token.signed.response.alg", "HS256");
-        withBackchannelLogout(weakRealm.publicClient("refusing-rp"), receiver);
-        weakRealm.confidentialClient("no-url", "secret").put("directAccessGrantsEnabled", false);
-        weakRealm.confidentialClient("schemeless", "secret").put("directAccessGrantsEnabled", false)
-                .putObject("attributes").put("backchannel.logout.url", "/rp/logout");
-        strong(weakRealm.publicClient("offline-high"));
-        strong(weakRealm.publicClient("capped-high")).putObject("attributes")
-                .put("client.session.idle.timeout", "60");
-        strong(weakRealm.publicClient("leftover-high")).put("implicitFlowEnabled", true);
-        weakRealm.tierProfile("high", Map.of("tier", "high"))
-                .tierProfile("high-offline", Map.of("tier", "high", "offline-access", true))
-                .policyForClients("high", "high", "capped-high", "leftover-high")
-                .policyForClients("high-offline", "high-offline", "offline-high");
-        viewer(weakRealm, "client-viewer", "view-clients");
-        viewer(weakRealm, "realm-viewer", "view-realm");
-        viewer(weakRealm, "nobody", null);
-        strong(weakRealm.publicClient("optional-tier"));
-        weakRealm.create(admin);
+    void leaveADeadLetterAndReadTheReports() {
         optionalTierScope("optional-tier");
-
-        RealmFixture cleanRealm = new RealmFixture(CLEAN).set("sslRequired", "external")
-                .set("ssoSessionIdleTimeout", 1_800).set("ssoSessionMaxLifespan", 86_400);
-        strong(cleanRealm.publicClient("mobile"));
-        strong(cleanRealm.confidentialClient("web", "secret")).putObject("attributes")
-                .put("backchannel.logout.url", "http://127.0.0.1:9/backchannel-logout");
-        cleanRealm.tierProfile("high-dpop", Map.of("tier", "high", "require-dpop", true))
-                .tierProfile("high", Map.of("tier", "high"))
-                .policyForClients("mobile", "high-dpop", "mobile")
-                .policyForClients("web", "high", "web");
-        cleanRealm.create(admin);
 
         // One back-channel logout that fails for good: a 400 is never retried.
         receiver.behave("refusing-rp", attempt -> new LogoutReceiver.Reply(400, 0));
-        OidcClient.publicClient(server, WEAK, "refusing-rp").login(USER, PASSWORD);
+        weakRealm.client("refusing-rp").login(USER, PASSWORD);
         assertThat(admin.post("/admin/realms/" + WEAK + "/logout-all", null).status()).isEqualTo(200);
         Deadline.await(Duration.ofSeconds(60), "a dead letter", () -> admin.getJson("/admin/realms/" + WEAK
                 + "/session-guard/deliveries?status=failed").size() == 1);
@@ -113,13 +114,6 @@ class PostureReportIT {
                 .asText();
         assertThat(admin.put("/admin/realms/" + WEAK + "/clients/" + client + "/optional-client-scopes/" + scopeId,
                 null).status()).isEqualTo(204);
-    }
-
-    @AfterAll
-    void deleteRealms() {
-        admin.deleteRealm(WEAK);
-        admin.deleteRealm(CLEAN);
-        receiver.close();
     }
 
     @ParameterizedTest(name = "{0} on {1}: {2}")

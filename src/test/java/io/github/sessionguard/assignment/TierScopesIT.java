@@ -12,18 +12,15 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tiers put on a client through its "Client scopes" tab: the set-up endpoint gives a realm the scopes, profiles and
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * tier on real tokens, removing it takes the client out, and realm export then import keeps every client's tier.
  */
 @KeycloakIntegrationTest
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TierScopesIT {
 
     private static final String REALM = "tier-scopes";
@@ -40,31 +36,26 @@ class TierScopesIT {
     /** Longer than every tier's access tokens, so a token's lifetime shows whether a tier applied. */
     private static final int REALM_ACCESS_TOKEN_LIFESPAN = 1_200;
 
-    private KeycloakServer server;
-    private AdminApi admin;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM);
+    /** Each test gets the realm as new, never touched by the set-up call, and does what it needs on it. */
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.perTest(REALM, fixture -> {
         for (String clientId : List.of("reporting", "payments", "kiosk", "by-client-id")) {
-            realm.confidentialClient(clientId, SECRET).put("serviceAccountsEnabled", true);
+            fixture.confidentialClient(clientId, SECRET).put("serviceAccountsEnabled", true);
         }
-        realm.tierProfile("legacy-low", Map.of("tier", "low"))
+        fixture.tierProfile("legacy-low", Map.of("tier", "low"))
                 .policyForClients("legacy-by-client-id", "legacy-low", "by-client-id")
                 .set("accessTokenLifespan", REALM_ACCESS_TOKEN_LIFESPAN);
-        realm.create(admin);
-    }
+    });
+
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
 
     @AfterAll
-    void deleteRealms() {
-        admin.deleteRealm(REALM);
+    void deleteImportedRealm() {
         admin.deleteRealm(IMPORTED);
     }
 
     @Test
-    @Order(1)
     void setUpCreatesEachTiersScopeProfileAndPolicyOnce() {
         JsonNode first = setUp();
         for (String tier : List.of("high", "medium", "low")) {
@@ -86,8 +77,8 @@ class TierScopesIT {
     }
 
     @Test
-    @Order(2)
     void scopeIsAMarkerThatNamesTheTiersValues() {
+        setUp();
         JsonNode scope = scope(REALM, "session-tier-high");
         assertThat(scope.get("protocol").asText()).isEqualTo("openid-connect");
         assertThat(scope.path("attributes").path("include.in.token.scope").asText()).isEqualTo("false");
@@ -98,8 +89,8 @@ class TierScopesIT {
     }
 
     @Test
-    @Order(3)
     void aDefaultTierScopePutsTheClientInTheTierOnRealTokens() {
+        setUp();
         assertThat(accessTokenLifetime("reporting")).as("outside every tier").isEqualTo(REALM_ACCESS_TOKEN_LIFESPAN);
 
         addDefaultScope("reporting", "session-tier-medium");
@@ -113,8 +104,8 @@ class TierScopesIT {
     }
 
     @Test
-    @Order(4)
     void twoTierScopesAddUpToTheStrictest() {
+        setUp();
         addDefaultScope("payments", "session-tier-low");
         assertThat(effectivePolicy(REALM, "payments").get("tier").asText()).isEqualTo("low");
         assertThat(accessTokenLifetime("payments")).isEqualTo(600);
@@ -128,19 +119,16 @@ class TierScopesIT {
     }
 
     @Test
-    @Order(5)
     void anOptionalTierScopeDoesNotPutTheClientInTheTier() {
-        String client = clientUuid(REALM, "kiosk");
-        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + client + "/optional-client-scopes/"
-                + scope(REALM, "session-tier-high").get("id").asText(), Json.object());
-        assertThat(added.status()).as(added.toString()).isEqualTo(204);
+        setUp();
+        addOptionalScope("kiosk", "session-tier-high");
 
         assertThat(effectivePolicy(REALM, "kiosk").get("tier").isNull()).isTrue();
     }
 
     @Test
-    @Order(6)
     void removingTheScopeTakesTheClientOutOfTheTier() {
+        setUp();
         addDefaultScope("kiosk", "session-tier-low");
         assertThat(effectivePolicy(REALM, "kiosk").get("tier").asText()).isEqualTo("low");
 
@@ -153,16 +141,10 @@ class TierScopesIT {
     }
 
     @Test
-    @Order(7)
     void setUpKeepsAProfileTheAdministratorTuned() {
-        JsonNode profiles = admin.getJson("/admin/realms/" + REALM + "/client-policies/profiles");
-        for (JsonNode profile : profiles.get("profiles")) {
-            if (profile.get("name").asText().equals("session-tier-medium")) {
-                ((ObjectNode) profile.get("executors").get(0).get("configuration")).put("idle-timeout", "1200");
-            }
-        }
-        HttpResult saved = admin.put("/admin/realms/" + REALM + "/client-policies/profiles", profiles);
-        assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
+        setUp();
+        addDefaultScope("reporting", "session-tier-medium");
+        tuneMediumIdleTimeoutTo1200();
 
         assertThat(texts(tier(setUp(), "medium").get("created"))).isEmpty();
 
@@ -170,8 +152,13 @@ class TierScopesIT {
     }
 
     @Test
-    @Order(8)
     void realmExportThenImportKeepsEveryClientsTier() {
+        setUp();
+        addDefaultScope("reporting", "session-tier-medium");
+        addDefaultScope("payments", "session-tier-low");
+        addDefaultScope("payments", "session-tier-high");
+        addOptionalScope("kiosk", "session-tier-high");
+        tuneMediumIdleTimeoutTo1200();
         Map<String, String> before = tiersOfEveryClient(REALM);
         assertThat(before).containsEntry("reporting", "medium").containsEntry("payments", "high")
                 .containsEntry("by-client-id", "low").containsEntry("kiosk", null);
@@ -245,6 +232,24 @@ class TierScopesIT {
         HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + clientUuid(REALM, clientId)
                 + "/default-client-scopes/" + scope(REALM, scopeName).get("id").asText(), Json.object());
         assertThat(added.status()).as(added.toString()).isEqualTo(204);
+    }
+
+    private void addOptionalScope(String clientId, String scopeName) {
+        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + clientUuid(REALM, clientId)
+                + "/optional-client-scopes/" + scope(REALM, scopeName).get("id").asText(), Json.object());
+        assertThat(added.status()).as(added.toString()).isEqualTo(204);
+    }
+
+    /** The idle timeout of tier medium's profile, changed by an administrator. */
+    private void tuneMediumIdleTimeoutTo1200() {
+        JsonNode profiles = admin.getJson("/admin/realms/" + REALM + "/client-policies/profiles");
+        for (JsonNode profile : profiles.get("profiles")) {
+            if (profile.get("name").asText().equals("session-tier-medium")) {
+                ((ObjectNode) profile.get("executors").get(0).get("configuration")).put("idle-timeout", "1200");
+            }
+        }
+        HttpResult saved = admin.put("/admin/realms/" + REALM + "/client-policies/profiles", profiles);
+        assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
     }
 
     private JsonNode scope(String realm, String name) {

@@ -11,13 +11,12 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,41 +33,24 @@ class RealmDefaultSignatureIT {
     private static final String SECRET = "secret";
     private static final String ACCESS_TOKEN_ALGORITHM = "access.token.signed.response.alg";
 
-    private KeycloakServer server;
-    private AdminApi admin;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM).set("defaultSignatureAlgorithm", "HS256");
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, fixture -> {
+        fixture.set("defaultSignatureAlgorithm", "HS256");
         for (String clientId : List.of("by-scope", "by-id", "own-rs256", "drops-rs256")) {
-            ObjectNode client = realm.confidentialClient(clientId, SECRET).put("serviceAccountsEnabled", true)
+            ObjectNode client = fixture.confidentialClient(clientId, SECRET).put("serviceAccountsEnabled", true)
                     .put("directAccessGrantsEnabled", false);
             if (clientId.endsWith("rs256")) {
                 client.putObject("attributes").put(ACCESS_TOKEN_ALGORITHM, "RS256")
                         .put("id.token.signed.response.alg", "RS256");
             }
         }
-        realm.tierProfile("high", Map.of("tier", "high"))
+        fixture.tierProfile("high", Map.of("tier", "high"))
                 .policyForClients("high", "high", "by-id", "own-rs256", "drops-rs256")
-                .create(admin);
-        HttpResult tiers = admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object());
-        assertThat(tiers.status()).as(tiers.toString()).isEqualTo(200);
-        String scopeId = null;
-        for (JsonNode scope : admin.getJson("/admin/realms/" + REALM + "/client-scopes")) {
-            if (scope.get("name").asText().equals("session-tier-high")) {
-                scopeId = scope.get("id").asText();
-            }
-        }
-        HttpResult added = admin.put(clientPath("by-scope") + "/default-client-scopes/" + scopeId, Json.object());
-        assertThat(added.status()).as(added.toString()).isEqualTo(204);
-    }
+                .tierScope("by-scope", "session-tier-high");
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
-    }
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"by-scope", "by-id"})

@@ -18,13 +18,13 @@ import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.parallel.Execution;
@@ -48,38 +48,27 @@ class ReauthenticationIT {
     private static final String SECRET = "secret";
     private static final String IDLE_TV = "idle-tv";
 
-    private KeycloakServer server;
-    private AdminApi admin;
-    private LogoutReceiver receiver;
-    private OidcClient portal;
-    private OidcClient device;
-    private OidcClient twoTiers;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM);
-        realm.publicClient("portal");
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        fixture.publicClient("portal");
         for (String clientId : new String[] {"idle-by-scope", "idle-by-policy", "idle-off-by-scope",
                 "idle-off-by-policy"}) {
-            realm.publicClient(clientId);
+            fixture.publicClient(clientId);
         }
         // Told by the expiry scan when its idle ends its part of the session, which detaches its client session.
-        withBackchannelLogout(realm.publicClient("told-by-scope"), receiver);
-        withBackchannelLogout(realm.publicClient("told-by-policy"), receiver);
-        realm.confidentialClient(IDLE_TV, SECRET).putObject("attributes")
+        withBackchannelLogout(fixture.publicClient("told-by-scope"), receiver);
+        withBackchannelLogout(fixture.publicClient("told-by-policy"), receiver);
+        fixture.confidentialClient(IDLE_TV, SECRET).putObject("attributes")
                 .put("oauth2.device.authorization.grant.enabled", "true");
-        ObjectNode deviceClient = realm.confidentialClient("tv-app", SECRET);
+        ObjectNode deviceClient = fixture.confidentialClient("tv-app", SECRET);
         deviceClient.putObject("attributes").put("oauth2.device.authorization.grant.enabled", "true");
-        realm.publicClient("two-tiers");
-        ObjectNode clientRoles = realm.json().putObject("roles").putObject("client");
+        fixture.publicClient("two-tiers");
+        ObjectNode clientRoles = fixture.json().putObject("roles").putObject("client");
         clientRoles.putArray("tv-app").addObject().put("name", "tiered");
         clientRoles.putArray("two-tiers").addObject().put("name", "tiered");
         Map<String, Object> strict = Map.of("tier", "high", "reauth-max-age", REAUTH, "max-lifespan", 600,
                 "idle-timeout", 60, "access-token-lifespan", 30);
-        realm.tierProfile("strict", strict)
+        fixture.tierProfile("strict", strict)
                 .tierProfile("loose", Map.of("tier", "medium"))
                 // The device client is selected by a role: Keycloak raises no event with the client for the
                 // device verification, so only the login protocol's own SSO check can ask for a login there.
@@ -91,24 +80,23 @@ class ReauthenticationIT {
                 .tierProfile("short-idle-off", shortIdle(Map.of("reauth-after-idle", false)))
                 .policyForClients("short-idle", "short-idle", "idle-by-policy", "told-by-policy", IDLE_TV)
                 .policyForClients("short-idle-off", "short-idle-off", "idle-off-by-policy");
-        realm.create(admin);
-        // The other way in: the tier scopes, with the tiers' profiles edited as an administrator tunes them.
-        HttpResult tiers = admin.post("/admin/realms/" + REALM + "/session-guard/tiers", Json.object());
-        assertThat(tiers.status()).as(tiers.toString()).isEqualTo(200);
+        // The other way in: the tier scopes, with the tiers' profiles edited as an administrator tunes them (below).
+        fixture.tierScope("idle-by-scope", "session-tier-high")
+                .tierScope("told-by-scope", "session-tier-high")
+                .tierScope("idle-off-by-scope", "session-tier-medium");
+    });
+
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
+    private final OidcClient portal = realm.client("portal");
+    private final OidcClient device = realm.client("tv-app");
+    private final OidcClient twoTiers = realm.client("two-tiers");
+
+    @BeforeAll
+    void tuneTheTierScopesProfiles() {
         tuneTierProfile("session-tier-high", shortIdle(Map.of()));
         tuneTierProfile("session-tier-medium", shortIdle(Map.of("tier", "medium", "reauth-after-idle", false)));
-        addDefaultScope("idle-by-scope", "session-tier-high");
-        addDefaultScope("told-by-scope", "session-tier-high");
-        addDefaultScope("idle-off-by-scope", "session-tier-medium");
-        portal = OidcClient.publicClient(server, REALM, "portal");
-        device = new OidcClient(server, REALM, "tv-app", SECRET);
-        twoTiers = OidcClient.publicClient(server, REALM, "two-tiers");
-    }
-
-    @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
-        receiver.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -270,20 +258,6 @@ class ReauthenticationIT {
         }
         HttpResult saved = admin.put(path, profiles);
         assertThat(saved.status()).as(saved.toString()).isEqualTo(204);
-    }
-
-    private void addDefaultScope(String clientId, String scopeName) {
-        String clientUuid = admin.getJson("/admin/realms/" + REALM + "/clients?clientId=" + clientId).get(0)
-                .get("id").asText();
-        String scopeId = null;
-        for (JsonNode scope : admin.getJson("/admin/realms/" + REALM + "/client-scopes")) {
-            if (scope.get("name").asText().equals(scopeName)) {
-                scopeId = scope.get("id").asText();
-            }
-        }
-        HttpResult added = admin.put("/admin/realms/" + REALM + "/clients/" + clientUuid + "/default-client-scopes/"
-                + scopeId, Json.object());
-        assertThat(added.status()).as(added.toString()).isEqualTo(204);
     }
 
     private String startDeviceFlow() {

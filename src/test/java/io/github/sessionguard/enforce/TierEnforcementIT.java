@@ -9,14 +9,13 @@ import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
-import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -34,40 +33,28 @@ class TierEnforcementIT {
     private static final long MAX = 40;
     private static final long REAUTH = 10;
 
-    private AdminApi admin;
-    private OidcClient mobile;
-    private OidcClient reauthMobile;
-    private OidcClient outside;
-    private OidcClient introspector;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM);
-        realm.publicClient("mobile");
-        realm.publicClient("mobile-reauth");
-        realm.publicClient("outside");
-        realm.introspectingClient("introspector", "introspector-secret");
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, fixture -> {
+        fixture.publicClient("mobile");
+        fixture.publicClient("mobile-reauth");
+        fixture.publicClient("outside");
+        fixture.introspectingClient("introspector", "introspector-secret");
         // mobile logs in with the password grant, which the preset refuses in high (refuse-legacy-grants); the caps
         // tested here apply whatever the grant. TokenHardeningIT tests the refusal.
-        realm.tierProfile("short-high", Map.of("tier", "high", "idle-timeout", IDLE,
+        fixture.tierProfile("short-high", Map.of("tier", "high", "idle-timeout", IDLE,
                         "access-token-lifespan", ACCESS, "max-lifespan", String.valueOf(MAX),
                         "refuse-legacy-grants", false))
                 .tierProfile("reauth-high", Map.of("tier", "high", "idle-timeout", IDLE,
                         "access-token-lifespan", ACCESS, "max-lifespan", 600, "reauth-max-age", REAUTH))
                 .policyForClients("mobile-policy", "short-high", "mobile")
                 .policyForClients("reauth-policy", "reauth-high", "mobile-reauth");
-        realm.create(admin);
-        mobile = OidcClient.publicClient(server, REALM, "mobile");
-        reauthMobile = OidcClient.publicClient(server, REALM, "mobile-reauth");
-        outside = OidcClient.publicClient(server, REALM, "outside");
-        introspector = new OidcClient(server, REALM, "introspector", "introspector-secret");
-    }
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
-    }
+    private final AdminApi admin = realm.admin();
+    private final OidcClient mobile = realm.client("mobile");
+    private final OidcClient reauthMobile = realm.client("mobile-reauth");
+    private final OidcClient outside = realm.client("outside");
+    private final OidcClient introspector = realm.client("introspector");
 
     @Test
     void accessAndIdTokensLiveAtMostTheAccessTokenLifespanAndRefreshTokensTheIdleTimeout() {

@@ -20,12 +20,11 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.net.URI;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,30 +44,24 @@ class TokenHardeningIT {
     private static final String REALM = "token-hardening";
     private static final String[] TIERS = {"high", "medium", "low"};
 
-    private KeycloakServer server;
-    private AdminApi admin;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM);
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, fixture -> {
         for (String tier : TIERS) {
-            realm.tierProfile(tier, Map.of("tier", tier))
+            fixture.tierProfile(tier, Map.of("tier", tier))
                     .tierProfile(tier + "-no-pkce", Map.of("tier", tier, "require-pkce", false))
                     .tierProfile(tier + "-legacy", Map.of("tier", tier, "refuse-legacy-grants", false))
                     .tierProfile(tier + "-refusing", Map.of("tier", tier, "refuse-legacy-grants", true))
                     .tierProfile(tier + "-dpop", Map.of("tier", tier, "require-dpop", true));
-            legacyClient(realm.publicClient("preset-" + tier));
-            realm.publicClient("no-pkce-" + tier);
-            legacyClient(realm.publicClient("legacy-" + tier));
-            legacyClient(realm.publicClient("refusing-" + tier));
-            realm.publicClient("dpop-" + tier);
+            legacyClient(fixture.publicClient("preset-" + tier));
+            fixture.publicClient("no-pkce-" + tier);
+            legacyClient(fixture.publicClient("legacy-" + tier));
+            legacyClient(fixture.publicClient("refusing-" + tier));
+            fixture.publicClient("dpop-" + tier);
             for (String setting : new String[] {"access", "id", "userinfo", "implicit", "password"}) {
-                realm.confidentialClient("update-" + setting + "-" + tier, "secret").put("implicitFlowEnabled", false)
+                fixture.confidentialClient("update-" + setting + "-" + tier, "secret").put("implicitFlowEnabled", false)
                         .put("directAccessGrantsEnabled", false);
             }
-            realm.policyForClients("preset-" + tier, tier, "preset-" + tier, "update-access-" + tier,
+            fixture.policyForClients("preset-" + tier, tier, "preset-" + tier, "update-access-" + tier,
                             "update-id-" + tier, "update-userinfo-" + tier, "update-implicit-" + tier,
                             "update-password-" + tier)
                     .policyForClients("no-pkce-" + tier, tier + "-no-pkce", "no-pkce-" + tier)
@@ -77,21 +70,18 @@ class TokenHardeningIT {
                     .policyForClients("dpop-" + tier, tier + "-dpop", "dpop-" + tier);
         }
         // Clients that were weak before they entered a tier (imported, so no admin update ever checked them).
-        realm.publicClient("weak-high").putObject("attributes").put("access.token.signed.response.alg", "HS512");
-        realm.confidentialClient("weak-service-medium", "secret").put("serviceAccountsEnabled", true)
+        fixture.publicClient("weak-high").putObject("attributes").put("access.token.signed.response.alg", "HS512");
+        fixture.confidentialClient("weak-service-medium", "secret").put("serviceAccountsEnabled", true)
                 .putObject("attributes").put("id.token.signed.response.alg", "none");
-        realm.confidentialClient("weak-service-low", "secret").put("serviceAccountsEnabled", true)
+        fixture.confidentialClient("weak-service-low", "secret").put("serviceAccountsEnabled", true)
                 .putObject("attributes").put("access.token.signed.response.alg", "HS512");
-        realm.policyForClients("weak-high", "high", "weak-high")
+        fixture.policyForClients("weak-high", "high", "weak-high")
                 .policyForClients("weak-medium", "medium", "weak-service-medium")
                 .policyForClients("weak-low", "low", "weak-service-low");
-        realm.create(admin);
-    }
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
-    }
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
 
     // require-pkce
 

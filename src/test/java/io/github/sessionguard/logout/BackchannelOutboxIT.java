@@ -14,15 +14,14 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The outbox's delivery: off the request thread, retried on 5xx with one jti, dead-lettered on 4xx, and put back in
@@ -35,30 +34,14 @@ class BackchannelOutboxIT {
     private static final String REALM = "outbox";
     private static final List<String> CLIENTS = List.of("app-a", "app-b", "app-c");
 
-    private KeycloakServer server;
-    private AdminApi admin;
-    private LogoutReceiver receiver;
-    private OidcClient[] clients;
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> CLIENTS.forEach(clientId ->
+            withBackchannelLogout(fixture.confidentialClient(clientId, clientId + "-secret"), receiver)));
 
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM);
-        clients = new OidcClient[CLIENTS.size()];
-        for (int i = 0; i < CLIENTS.size(); i++) {
-            withBackchannelLogout(realm.confidentialClient(CLIENTS.get(i), CLIENTS.get(i) + "-secret"), receiver);
-            clients[i] = new OidcClient(server, REALM, CLIENTS.get(i), CLIENTS.get(i) + "-secret");
-        }
-        realm.create(admin);
-    }
-
-    @AfterAll
-    void deleteRealm() {
-        receiver.close();
-        admin.deleteRealm(REALM);
-    }
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
+    private final OidcClient[] clients = CLIENTS.stream().map(realm::client).toArray(OidcClient[]::new);
 
     @BeforeEach
     void relyingPartiesAnswerAtOnce() {

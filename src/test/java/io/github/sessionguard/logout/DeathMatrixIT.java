@@ -14,17 +14,16 @@ import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -54,28 +53,16 @@ class DeathMatrixIT {
             "disable", "delete", "realm-signout", "replay", "replay-detach", "replay-offline", "replay-low", "revocation",
             "tier-idle", "tier-max", "expiry"};
 
-    private KeycloakServer server;
-    private AdminApi admin;
+    @RegisterExtension
+    static final TestRealm sharedRealm = matrixRealm(REALM, USERS);
+    @RegisterExtension
+    static final TestRealm signedOutRealm = matrixRealm(REALM + "-sign-out", "realm-signout");
+
+    private final AdminApi admin = sharedRealm.admin();
     /** Where every death but the realm sign-out happens, side by side, each to its own user. */
-    private MatrixRealm shared;
+    private final MatrixRealm shared = new MatrixRealm(sharedRealm);
     /** The realm sign-out ends every session of its realm: it gets a realm of its own, so nothing waits for it. */
-    private MatrixRealm signedOut;
-
-    @BeforeAll
-    void createRealms(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        shared = new MatrixRealm(REALM, USERS);
-        signedOut = new MatrixRealm(REALM + "-sign-out", "realm-signout");
-    }
-
-    @AfterAll
-    void deleteRealms() {
-        for (MatrixRealm realm : List.of(shared, signedOut)) {
-            realm.receiver.close();
-            admin.deleteRealm(realm.name);
-        }
-    }
+    private final MatrixRealm signedOut = new MatrixRealm(signedOutRealm);
 
     @Test
     void rpInitiatedLogout() {
@@ -277,32 +264,26 @@ class DeathMatrixIT {
     }
 
     /** A realm with every kind of client, its relying party, and a user per death. */
-    private final class MatrixRealm {
-        final String name;
-        final LogoutReceiver receiver;
-        final Map<String, OidcClient> clients = new LinkedHashMap<>();
-
-        MatrixRealm(String name, String... users) {
-            this.name = name;
-            receiver = new LogoutReceiver(server, name);
-            RealmFixture realm = new RealmFixture(name).set("ssoSessionMaxLifespan", SSO_MAX);
+    private static TestRealm matrixRealm(String name, String... users) {
+        return TestRealm.of(name, (fixture, receiver) -> {
+            fixture.set("ssoSessionMaxLifespan", SSO_MAX);
             for (String user : users) {
-                realm.user(user, user + "-password");
+                fixture.user(user, user + "-password");
             }
-            withBackchannelLogout(realm.confidentialClient("conf", "conf-secret"), receiver);
-            withBackchannelLogout(realm.publicClient("pub"), receiver);
-            realm.confidentialClient("no-url", "no-url-secret");
-            withBackchannelLogout(realm.confidentialClient("front", "front-secret"), receiver)
+            withBackchannelLogout(fixture.confidentialClient("conf", "conf-secret"), receiver);
+            withBackchannelLogout(fixture.publicClient("pub"), receiver);
+            fixture.confidentialClient("no-url", "no-url-secret");
+            withBackchannelLogout(fixture.confidentialClient("front", "front-secret"), receiver)
                     .put("frontchannelLogout", true);
-            withBackchannelLogout(realm.confidentialClient("offline", "offline-secret"), receiver);
-            withBackchannelLogout(realm.confidentialClient("service", "service-secret"), receiver)
+            withBackchannelLogout(fixture.confidentialClient("offline", "offline-secret"), receiver);
+            withBackchannelLogout(fixture.confidentialClient("service", "service-secret"), receiver)
                     .put("serviceAccountsEnabled", true);
-            withBackchannelLogout(realm.publicClient("replayer"), receiver);
-            withBackchannelLogout(realm.publicClient("idle-app"), receiver);
-            withBackchannelLogout(realm.publicClient("max-app"), receiver);
-            withBackchannelLogout(realm.publicClient("offline-high"), receiver);
-            withBackchannelLogout(realm.publicClient("low-app"), receiver);
-            realm.tierProfile("high", Map.of("tier", "high"))
+            withBackchannelLogout(fixture.publicClient("replayer"), receiver);
+            withBackchannelLogout(fixture.publicClient("idle-app"), receiver);
+            withBackchannelLogout(fixture.publicClient("max-app"), receiver);
+            withBackchannelLogout(fixture.publicClient("offline-high"), receiver);
+            withBackchannelLogout(fixture.publicClient("low-app"), receiver);
+            fixture.tierProfile("high", Map.of("tier", "high"))
                     .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
                     .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
                     .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
@@ -313,14 +294,23 @@ class DeathMatrixIT {
                     .policyForClients("offline-policy", "high-offline", "offline-high")
                     .policyForClients("idle-policy", "short-idle", "idle-app")
                     .policyForClients("max-policy", "short-max", "max-app");
-            realm.create(admin);
             // The README's recommended way, beside the client-id policies above.
-            admin.addTierScope(name, "low-app", "session-tier-low");
-            for (String id : List.of("conf", "no-url", "front", "offline", "service")) {
-                clients.put(id, new OidcClient(server, name, id, id + "-secret"));
-            }
-            for (String id : List.of("pub", "replayer", "idle-app", "max-app", "offline-high", "low-app")) {
-                clients.put(id, OidcClient.publicClient(server, name, id));
+            fixture.tierScope("low-app", "session-tier-low");
+        });
+    }
+
+    /** One of the class's realms, with the deaths' helpers. */
+    private final class MatrixRealm {
+        final String name;
+        final LogoutReceiver receiver;
+        final Map<String, OidcClient> clients = new LinkedHashMap<>();
+
+        MatrixRealm(TestRealm realm) {
+            this.name = realm.name();
+            receiver = realm.receiver();
+            for (String id : List.of("conf", "no-url", "front", "offline", "service", "pub", "replayer", "idle-app",
+                    "max-app", "offline-high", "low-app")) {
+                clients.put(id, realm.client(id));
             }
         }
 

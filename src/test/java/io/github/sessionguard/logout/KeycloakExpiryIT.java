@@ -14,17 +14,16 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
-import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
+import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Keycloak's own expiry of a user session (here its SSO Session Max of 10 h, or an offline session's 30 days,
@@ -41,40 +40,25 @@ class KeycloakExpiryIT {
     private static final String OFFLINE_REALM = "keycloak-offline-expiry";
     private static final Duration OFFLINE_MAX = Duration.ofDays(30);
 
-    private KeycloakServer server;
-    private AdminApi admin;
-    private LogoutReceiver receiver;
-    private OidcClient plain;
-    private LogoutReceiver offlineReceiver;
-    private OidcClient offlineApp;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM).set("ssoSessionMaxLifespan", SSO_MAX.toSeconds())
-                .set("ssoSessionIdleTimeout", SSO_MAX.toSeconds());
-        withBackchannelLogout(realm.publicClient("plain"), receiver);
-        realm.create(admin);
-        plain = OidcClient.publicClient(server, REALM, "plain");
-
-        offlineReceiver = new LogoutReceiver(server, OFFLINE_REALM);
-        RealmFixture offline = new RealmFixture(OFFLINE_REALM).set("offlineSessionMaxLifespanEnabled", true)
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        fixture.set("ssoSessionMaxLifespan", SSO_MAX.toSeconds()).set("ssoSessionIdleTimeout", SSO_MAX.toSeconds());
+        withBackchannelLogout(fixture.publicClient("plain"), receiver);
+    });
+    @RegisterExtension
+    static final TestRealm offlineRealm = TestRealm.of(OFFLINE_REALM, (fixture, receiver) -> {
+        fixture.set("offlineSessionMaxLifespanEnabled", true)
                 .set("offlineSessionMaxLifespan", OFFLINE_MAX.toSeconds())
                 .set("offlineSessionIdleTimeout", OFFLINE_MAX.toSeconds());
-        withBackchannelLogout(offline.publicClient("offline-app"), offlineReceiver);
-        offline.create(admin);
-        offlineApp = OidcClient.publicClient(server, OFFLINE_REALM, "offline-app");
-    }
+        withBackchannelLogout(fixture.publicClient("offline-app"), receiver);
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        receiver.close();
-        offlineReceiver.close();
-        admin.deleteRealm(REALM);
-        admin.deleteRealm(OFFLINE_REALM);
-    }
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
+    private final OidcClient plain = realm.client("plain");
+    private final LogoutReceiver offlineReceiver = offlineRealm.receiver();
+    private final OidcClient offlineApp = offlineRealm.client("offline-app");
 
     @Test
     void aSessionKeycloakExpiresIsToldToItsParticipants() {

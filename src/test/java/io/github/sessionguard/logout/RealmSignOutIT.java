@@ -12,12 +12,12 @@ import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
-import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TestRealm;
 import io.github.sessionguard.testprovider.AdminRequestFaultsFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,9 +28,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,28 +45,16 @@ class RealmSignOutIT {
     /** Every delivery poll (1 s) and a batch's send well inside it: a wrong token for the survivor would be here. */
     private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(15);
 
-    private AdminApi admin;
-    private LogoutReceiver receiver;
-    private OidcClient app;
-    private OidcClient offlineApp;
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        withBackchannelLogout(fixture.confidentialClient("app", "app-secret"), receiver);
+        withBackchannelLogout(fixture.confidentialClient("offline-app", "offline-app-secret"), receiver);
+    });
 
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM);
-        withBackchannelLogout(realm.confidentialClient("app", "app-secret"), receiver);
-        withBackchannelLogout(realm.confidentialClient("offline-app", "offline-app-secret"), receiver);
-        realm.create(admin);
-        app = new OidcClient(server, REALM, "app", "app-secret");
-        offlineApp = new OidcClient(server, REALM, "offline-app", "offline-app-secret");
-    }
-
-    @AfterAll
-    void deleteRealm() {
-        receiver.close();
-        admin.deleteRealm(REALM);
-    }
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
+    private final OidcClient app = realm.client("app");
+    private final OidcClient offlineApp = realm.client("offline-app");
 
     @Test
     void aLoginThatLandsDuringTheSignOutIsNeitherToldNorEnded(@TempDir Path signals) throws Exception {

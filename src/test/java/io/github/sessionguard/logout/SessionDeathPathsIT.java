@@ -20,13 +20,13 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TestRealm;
 import io.github.sessionguard.testprovider.AdminRequestFaultsFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every way a session dies reaches each relying party of it exactly once, through the outbox, with the session's
@@ -38,28 +38,14 @@ class SessionDeathPathsIT {
     private static final String REALM = "death-paths";
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
-    private KeycloakServer server;
-    private AdminApi admin;
-    private LogoutReceiver receiver;
-    private OidcClient mobile;
-    private OidcClient web;
-    /** In tier high through the tier scope only. */
-    private OidcClient scoped;
-    /** In no tier: a session of scoped and plain ends only if scoped's tier, read through its scope, asks for it. */
-    private OidcClient plain;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM);
-        withBackchannelLogout(realm.publicClient("mobile"), receiver)
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        withBackchannelLogout(fixture.publicClient("mobile"), receiver)
                 .with("attributes").put("post.logout.redirect.uris", "+");
-        withBackchannelLogout(realm.confidentialClient("web", "web-secret"), receiver)
+        withBackchannelLogout(fixture.confidentialClient("web", "web-secret"), receiver)
                 .with("attributes").put("post.logout.redirect.uris", "+");
-        withBackchannelLogout(realm.publicClient("idle-app"), receiver);
-        realm.tierProfile("high", Map.of("tier", "high"))
+        withBackchannelLogout(fixture.publicClient("idle-app"), receiver);
+        fixture.tierProfile("high", Map.of("tier", "high"))
                 .tierProfile("low", Map.of("tier", "low"))
                 // idle-app logs in with the password grant, which the preset refuses in high (refuse-legacy-grants);
                 // the idle expiry this test is about doesn't depend on how the session began.
@@ -68,22 +54,21 @@ class SessionDeathPathsIT {
                 .policyForClients("mobile-policy", "high", "mobile")
                 .policyForClients("web-policy", "low", "web")
                 .policyForClients("idle-policy", "short-idle", "idle-app");
-        withBackchannelLogout(realm.publicClient("scoped"), receiver);
-        withBackchannelLogout(realm.confidentialClient("plain", "plain-secret"), receiver);
-        realm.create(admin);
+        withBackchannelLogout(fixture.publicClient("scoped"), receiver);
+        withBackchannelLogout(fixture.confidentialClient("plain", "plain-secret"), receiver);
         // The README's recommended way: tier high through its client scope. "plain" is in no tier.
-        admin.addTierScope(REALM, "scoped", "session-tier-high");
-        mobile = OidcClient.publicClient(server, REALM, "mobile");
-        web = new OidcClient(server, REALM, "web", "web-secret");
-        scoped = OidcClient.publicClient(server, REALM, "scoped");
-        plain = new OidcClient(server, REALM, "plain", "plain-secret");
-    }
+        fixture.tierScope("scoped", "session-tier-high");
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        receiver.close();
-        admin.deleteRealm(REALM);
-    }
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
+    private final OidcClient mobile = realm.client("mobile");
+    private final OidcClient web = realm.client("web");
+    /** In tier high through the tier scope only. */
+    private final OidcClient scoped = realm.client("scoped");
+    /** In no tier: a session of scoped and plain ends only if scoped's tier, read through its scope, asks for it. */
+    private final OidcClient plain = realm.client("plain");
 
     @Test
     void rpInitiatedBrowserLogout() {

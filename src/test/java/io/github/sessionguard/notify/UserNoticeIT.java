@@ -11,14 +11,13 @@ import io.github.sessionguard.testing.FreePorts;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
-import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.MailServer;
 import io.github.sessionguard.testing.MailServer.Mail;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TestRealm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -26,9 +25,9 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A user whose sessions Session Guard ends for a replay, an admin password reset or a disabled account gets one email,
@@ -56,67 +55,48 @@ class UserNoticeIT {
     private static final Duration MAIL = Duration.ofSeconds(60);
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
-    private AdminApi admin;
-    private MailServer mail;
-    private LogoutReceiver receiver;
-    private OidcClient highApp;
-    private OidcClient secondApp;
-    private OidcClient lowApp;
-    private OidcClient detachApp;
-    private OidcClient paymentsApp;
-    private OidcClient scopedApp;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.admin = admin;
-        mail = new MailServer();
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM).set("displayName", REALM_DISPLAY_NAME)
-                .set("smtpServer", mail.realmSettings());
+    @RegisterExtension
+    static final MailServer mail = new MailServer();
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        fixture.set("displayName", REALM_DISPLAY_NAME).set("smtpServer", mail.realmSettings());
         for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete", "dawn",
                 "pia", "sara", "seth")) {
-            realm.user(user, password(user));
+            fixture.user(user, password(user));
         }
-        realm.json().withArray("users").forEach(user -> {
+        fixture.json().withArray("users").forEach(user -> {
             if (user.get("username").asText().equals("una")) {
                 ((ObjectNode) user).put("emailVerified", false);
             }
         });
-        withBackchannelLogout(realm.publicClient(HIGH_APP), receiver).put("name", HIGH_APP_NAME);
-        withBackchannelLogout(realm.publicClient(SECOND_APP), receiver);
-        withBackchannelLogout(realm.publicClient(LOW_APP), receiver).put("name", "Notice Bank Rewards");
-        withBackchannelLogout(realm.publicClient(DETACH_APP), receiver);
-        withBackchannelLogout(realm.publicClient(PAYMENTS_APP), receiver);
-        withBackchannelLogout(realm.publicClient(SCOPED_APP), receiver);
-        realm.tierProfile("high", Map.of("tier", "high"))
+        withBackchannelLogout(fixture.publicClient(HIGH_APP), receiver).put("name", HIGH_APP_NAME);
+        withBackchannelLogout(fixture.publicClient(SECOND_APP), receiver);
+        withBackchannelLogout(fixture.publicClient(LOW_APP), receiver).put("name", "Notice Bank Rewards");
+        withBackchannelLogout(fixture.publicClient(DETACH_APP), receiver);
+        withBackchannelLogout(fixture.publicClient(PAYMENTS_APP), receiver);
+        withBackchannelLogout(fixture.publicClient(SCOPED_APP), receiver);
+        fixture.tierProfile("high", Map.of("tier", "high"))
                 .tierProfile("low", Map.of("tier", "low"))
                 .tierProfile("high-detach", Map.of("tier", "high", "revoke-session-on-reuse", false))
                 .policyForClients("high-policy", "high", HIGH_APP, SECOND_APP)
                 .policyForClients("low-policy", "low", LOW_APP)
                 .policyForClients("detach-policy", "high-detach", DETACH_APP);
-        realm.create(admin);
-        inTierHighWhenAskingFor(PAYMENTS_APP, "payments");
         // The README's recommended way: tier high through its client scope, and no policy naming the client.
-        admin.addTierScope(REALM, SCOPED_APP, "session-tier-high");
-        highApp = OidcClient.publicClient(server, REALM, HIGH_APP);
-        secondApp = OidcClient.publicClient(server, REALM, SECOND_APP);
-        lowApp = OidcClient.publicClient(server, REALM, LOW_APP);
-        detachApp = OidcClient.publicClient(server, REALM, DETACH_APP);
-        paymentsApp = OidcClient.publicClient(server, REALM, PAYMENTS_APP);
-        scopedApp = OidcClient.publicClient(server, REALM, SCOPED_APP);
-    }
+        fixture.tierScope(SCOPED_APP, "session-tier-high");
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        if (admin != null) {
-            admin.deleteRealm(REALM);
-        }
-        if (receiver != null) {
-            receiver.close();
-        }
-        if (mail != null) {
-            mail.close();
-        }
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
+    private final OidcClient highApp = realm.client(HIGH_APP);
+    private final OidcClient secondApp = realm.client(SECOND_APP);
+    private final OidcClient lowApp = realm.client(LOW_APP);
+    private final OidcClient detachApp = realm.client(DETACH_APP);
+    private final OidcClient paymentsApp = realm.client(PAYMENTS_APP);
+    private final OidcClient scopedApp = realm.client(SCOPED_APP);
+
+    @BeforeAll
+    void paymentsAppInTierHighWhenAskingForPayments() {
+        inTierHighWhenAskingFor(PAYMENTS_APP, "payments");
     }
 
     @Test

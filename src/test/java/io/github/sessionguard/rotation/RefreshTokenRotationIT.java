@@ -17,7 +17,7 @@ import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import io.github.sessionguard.testprovider.RequestFaultsFactory;
 import io.github.sessionguard.testprovider.StoreFaultsFactory;
 import java.nio.file.Files;
@@ -30,11 +30,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,36 +49,21 @@ class RefreshTokenRotationIT {
     /** How long the first refresh is held in flight: longer than the retry takes, shorter than the grace window. */
     private static final long IN_FLIGHT_MILLIS = 2_000;
 
-    private KeycloakServer server;
-    private AdminApi admin;
-    private LogoutReceiver receiver;
-    private OidcClient mobile;
-    private OidcClient web;
-    private OidcClient graceful;
-    private OidcClient scoped;
-    private OidcClient offline;
-    private OidcClient noRotation;
-    private OidcClient outside;
-    private OidcClient introspector;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM);
-        withBackchannelLogout(realm.publicClient("mobile"), receiver);
-        withBackchannelLogout(realm.confidentialClient("web", "web-secret"), receiver);
-        withBackchannelLogout(realm.publicClient("graceful"), receiver);
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        withBackchannelLogout(fixture.publicClient("mobile"), receiver);
+        withBackchannelLogout(fixture.confidentialClient("web", "web-secret"), receiver);
+        withBackchannelLogout(fixture.publicClient("graceful"), receiver);
         // In tier medium (grace 10 s) through the tier scope, the README's way.
-        withBackchannelLogout(realm.publicClient("scoped"), receiver);
-        realm.publicClient("offline-app");
-        realm.publicClient("no-rotation");
-        realm.publicClient("outside");
-        realm.introspectingClient("introspector", "introspector-secret");
+        withBackchannelLogout(fixture.publicClient("scoped"), receiver);
+        fixture.tierScope("scoped", "session-tier-medium");
+        fixture.publicClient("offline-app");
+        fixture.publicClient("no-rotation");
+        fixture.publicClient("outside");
+        fixture.introspectingClient("introspector", "introspector-secret");
         // Most chains here start with the password grant, which the preset refuses in high and medium
         // (refuse-legacy-grants); rotation doesn't depend on how the session began. TokenHardeningIT tests the refusal.
-        realm.tierProfile("high", Map.of("tier", "high", "refuse-legacy-grants", false))
+        fixture.tierProfile("high", Map.of("tier", "high", "refuse-legacy-grants", false))
                 .tierProfile("low", Map.of("tier", "low"))
                 .tierProfile("offline", Map.of("tier", "low", "reuse-grace-period", 0))
                 .tierProfile("graceful", Map.of("tier", "medium", "reuse-grace-period", GRACE,
@@ -91,23 +75,19 @@ class RefreshTokenRotationIT {
                 .policyForClients("offline-policy", "offline", "offline-app")
                 .policyForClients("graceful-policy", "graceful", "graceful")
                 .policyForClients("no-rotation-policy", "no-rotation", "no-rotation");
-        realm.create(admin);
-        admin.addTierScope(REALM, "scoped", "session-tier-medium");
-        mobile = OidcClient.publicClient(server, REALM, "mobile");
-        web = new OidcClient(server, REALM, "web", "web-secret");
-        graceful = OidcClient.publicClient(server, REALM, "graceful");
-        scoped = OidcClient.publicClient(server, REALM, "scoped");
-        offline = OidcClient.publicClient(server, REALM, "offline-app");
-        noRotation = OidcClient.publicClient(server, REALM, "no-rotation");
-        outside = OidcClient.publicClient(server, REALM, "outside");
-        introspector = new OidcClient(server, REALM, "introspector", "introspector-secret");
-    }
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        receiver.close();
-        admin.deleteRealm(REALM);
-    }
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
+    private final OidcClient mobile = realm.client("mobile");
+    private final OidcClient web = realm.client("web");
+    private final OidcClient graceful = realm.client("graceful");
+    private final OidcClient scoped = realm.client("scoped");
+    private final OidcClient offline = realm.client("offline-app");
+    private final OidcClient noRotation = realm.client("no-rotation");
+    private final OidcClient outside = realm.client("outside");
+    private final OidcClient introspector = realm.client("introspector");
 
     @BeforeEach
     @AfterEach

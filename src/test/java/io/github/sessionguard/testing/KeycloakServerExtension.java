@@ -44,7 +44,8 @@ public final class KeycloakServerExtension implements ParameterResolver, AfterAl
         }
     }
 
-    static KeycloakServer server(ExtensionContext context) {
+    /** The shared server, started on first use: for other extensions of the run, such as {@link TestRealm}. */
+    public static KeycloakServer server(ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(RunningServer.class, key -> new RunningServer(startServer()), RunningServer.class)
                 .server();

@@ -12,12 +12,16 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real SMTP server on a free loopback port (GreenMail), as a realm's SMTP settings name it; it keeps what it
- * receives, decoded, for the test to read.
+ * receives, decoded, for the test to read. Registered on a static field ({@code @RegisterExtension}), it runs from
+ * before the class to after it; its port, and so {@link #realmSettings()}, is known from the start.
  */
-public final class MailServer implements AutoCloseable {
+public final class MailServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     /** One received email: its subject and its plain-text and HTML bodies, decoded. */
     public record Mail(String to, String subject, String text, String html) {
@@ -26,8 +30,14 @@ public final class MailServer implements AutoCloseable {
     private final int port = FreePorts.next();
     private final GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
-    public MailServer() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         greenMail.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** The realm's {@code smtpServer} settings that send here. */

@@ -3,11 +3,14 @@ package io.github.sessionguard.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Builds the realm a test class works in, as the JSON an administrator would import: clients, a user, and the
- * client profiles and policies that put clients in tiers. {@link #create(AdminApi)} imports it through the admin API.
+ * client profiles and policies that put clients in tiers. {@link #create(AdminApi)} imports it through the admin API
+ * and adds the tier scopes asked for. A test class gets its realm made and deleted by {@link TestRealm}.
  */
 public final class RealmFixture {
 
@@ -19,6 +22,8 @@ public final class RealmFixture {
     private final ArrayNode clients = realm.putArray("clients");
     private final ArrayNode profiles = realm.putObject("clientProfiles").putArray("profiles");
     private final ArrayNode policies = realm.putObject("clientPolicies").putArray("policies");
+    /** Client and tier scope pairs, added once the realm exists: the set-up call makes the scopes in it. */
+    private final List<String[]> tierScopes = new ArrayList<>();
 
     public RealmFixture(String name) {
         realm.put("realm", name).put("enabled", true).put("eventsEnabled", true);
@@ -116,6 +121,15 @@ public final class RealmFixture {
         return this;
     }
 
+    /**
+     * Puts the client in a tier the README's way, once the realm is created: the tier scope as a Default client scope
+     * of the client ({@link AdminApi#addTierScope}).
+     */
+    public RealmFixture tierScope(String clientId, String tierScope) {
+        tierScopes.add(new String[] {clientId, tierScope});
+        return this;
+    }
+
     public RealmFixture set(String key, Object value) {
         realm.set(key, Json.MAPPER.valueToTree(value));
         return this;
@@ -124,6 +138,9 @@ public final class RealmFixture {
     public RealmFixture create(AdminApi admin) {
         admin.deleteRealm(name());
         admin.createRealm(realm);
+        for (String[] clientAndScope : tierScopes) {
+            admin.addTierScope(name(), clientAndScope[0], clientAndScope[1]);
+        }
         return this;
     }
 }

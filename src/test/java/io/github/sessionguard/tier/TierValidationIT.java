@@ -9,11 +9,12 @@ import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,21 +29,18 @@ class TierValidationIT {
     private static final String REALM = "tier-validation";
     private static final String PROFILES = "/admin/realms/" + REALM + "/client-policies/profiles";
 
-    private AdminApi admin;
-
-    @BeforeAll
-    void createRealm(AdminApi admin) {
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM);
-        realm.publicClient("mobile");
-        realm.tierProfile("existing", Map.of("tier", "medium", "idle-timeout", 600))
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, fixture -> {
+        fixture.publicClient("mobile");
+        fixture.tierProfile("existing", Map.of("tier", "medium", "idle-timeout", 600))
                 .policyForClients("existing-policy", "existing", "mobile");
-        realm.create(admin);
-    }
+    });
 
+    private final AdminApi admin = realm.admin();
+
+    /** What the tests may leave besides the realm. */
     @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
+    void deleteRealms() {
         admin.deleteRealm(REALM + "-copy");
         admin.deleteRealm(REALM + "-bad-import");
     }

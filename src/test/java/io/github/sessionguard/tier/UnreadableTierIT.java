@@ -13,14 +13,14 @@ import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TestRealm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,30 +38,25 @@ class UnreadableTierIT {
     /** How an older version might have called idle-timeout. */
     private static final Map<String, Object> UNREADABLE = Map.of("tier", "high", "idle", 600);
 
-    private KeycloakServer server;
-    private AdminApi admin;
-
-    @BeforeAll
-    void createRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        RealmFixture realm = new RealmFixture(REALM);
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, fixture -> {
         for (String clientId : new String[] {"outside", "readable", "selected", "scoped-fine", "scoped-broken"}) {
-            realm.publicClient(clientId);
+            fixture.publicClient(clientId);
         }
-        realm.tierProfile("readable", Map.of("tier", "low"))
+        fixture.tierProfile("readable", Map.of("tier", "low"))
                 .tierProfile("broken", Map.of("tier", "high"))
                 .policyForClients("readable-policy", "readable", "readable")
                 .policyForClients("broken-policy", "broken", "selected");
-        realm.create(admin);
-        admin.addTierScope(REALM, "scoped-fine", "session-tier-low");
-        admin.addTierScope(REALM, "scoped-broken", "session-tier-medium");
-        storeUnreadable("broken", "session-tier-medium");
-    }
+        fixture.tierScope("scoped-fine", "session-tier-low");
+        fixture.tierScope("scoped-broken", "session-tier-medium");
+    });
 
-    @AfterAll
-    void deleteRealm() {
-        admin.deleteRealm(REALM);
+    private final KeycloakServer server = realm.server();
+    private final AdminApi admin = realm.admin();
+
+    @BeforeAll
+    void breakATierProfile() {
+        storeUnreadable("broken", "session-tier-medium");
     }
 
     @ParameterizedTest(name = "{0}")
