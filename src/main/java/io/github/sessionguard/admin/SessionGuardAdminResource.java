@@ -4,6 +4,7 @@ import io.github.sessionguard.tier.ClientTierResolver;
 import io.github.sessionguard.logout.outbox.NotificationStatus;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.Notification;
+import io.github.sessionguard.logout.outbox.NotificationHistory;
 import io.github.sessionguard.tier.Grant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -43,6 +44,7 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 public final class SessionGuardAdminResource {
 
     private static final int DEAD_LETTERS_COUNTED = 1_000;
+    private static final MediaType CSV = MediaType.valueOf(ReceiptCsv.MEDIA_TYPE);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -141,6 +143,35 @@ public final class SessionGuardAdminResource {
                 "No failed or skipped logout notification '" + id + "' in realm '" + realm.getName() + "'"));
     }
 
+    /**
+     * The logout receipt of one user session of this realm: when and why it died, each relying party that was to be
+     * told, with the logout token's jti, every try and its outcome, and when the relying party acknowledged it. JSON,
+     * or CSV (one line per try) for a caller that prefers {@code text/csv}. It needs view-users (whose session it
+     * was, and the relying parties' answers, which may quote it) as well as view-realm, which the notifications'
+     * listing needs. It exists as long as the session's notifications do: a session whose death told no one, or
+     * whose notifications are past retention, has none (404), as has another realm's session.
+     */
+    @GET
+    @Path("sessions/{sessionId}/receipt")
+    @Produces({MediaType.APPLICATION_JSON, ReceiptCsv.MEDIA_TYPE})
+    public Response receipt(@PathParam("sessionId") String sessionId) {
+        auth.realm().requireViewRealm();
+        auth.users().requireView();
+        List<NotificationHistory> histories = outbox().ofSession(realm, sessionId);
+        if (histories.isEmpty()) {
+            throw notFound("No logout notification of session '" + sessionId + "' in realm '" + realm.getName()
+                    + "'");
+        }
+        LogoutReceiptRepresentation receipt = LogoutReceiptRepresentation.of(realm.getName(), sessionId, histories);
+        if (prefers(session.getContext().getRequestHeaders(), CSV)) {
+            return Response.ok(ReceiptCsv.render(receipt), CSV.withCharset("utf-8"))
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"session-"
+                            + sessionId.replaceAll("[^A-Za-z0-9._-]", "_") + "-receipt.csv\"")
+                    .build();
+        }
+        return Response.ok(receipt, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
     private NotificationRepresentation asShownToCaller(Notification row) {
         NotificationRepresentation shown = NotificationRepresentation.of(row);
         return auth.users().canView() ? shown : shown.withoutWhoseSession();
@@ -192,7 +223,7 @@ public final class SessionGuardAdminResource {
             throw new ForbiddenException("The posture report needs view-realm or view-clients");
         }
         PostureReport report = new PostureAssessment(session).assess(realm, deadLetters());
-        if (prefersHtml(session.getContext().getRequestHeaders())) {
+        if (prefers(session.getContext().getRequestHeaders(), MediaType.TEXT_HTML_TYPE)) {
             return Response.ok(PostureReportHtml.render(report), MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                     .build();
         }
@@ -208,13 +239,15 @@ public final class SessionGuardAdminResource {
         return outbox.list(realm, NotificationStatus.FAILED, 0, DEAD_LETTERS_COUNTED).size();
     }
 
-    /** HTML only when the caller ranks it above JSON, so that a bare Accept (or none) gets JSON. */
-    private static boolean prefersHtml(HttpHeaders headers) {
+    /**
+     * The other type (HTML, CSV) only when the caller ranks it above JSON, so that a bare Accept (or none) gets JSON.
+     */
+    private static boolean prefers(HttpHeaders headers, MediaType other) {
         for (MediaType type : headers.getAcceptableMediaTypes()) {
             if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !type.isWildcardType()) {
                 return false;
             }
-            if (type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType()) {
+            if (type.isCompatible(other) && !type.isWildcardType()) {
                 return true;
             }
         }

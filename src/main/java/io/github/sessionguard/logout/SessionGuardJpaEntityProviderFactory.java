@@ -1,6 +1,7 @@
 package io.github.sessionguard.logout;
 
 import io.github.sessionguard.StatelessProviderFactory;
+import io.github.sessionguard.logout.outbox.LogoutAttemptEntity;
 import io.github.sessionguard.logout.outbox.LogoutNotificationEntity;
 import io.github.sessionguard.logout.participants.SessionParticipantEntity;
 import java.util.List;
@@ -8,7 +9,10 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 
-/** Adds Session Guard's tables (the outbox, the participants) to Keycloak's own database, created and migrated by its Liquibase changelog. */
+/**
+ * Adds Session Guard's tables (the outbox and its attempts, the participants) to Keycloak's own database, created and
+ * migrated by its Liquibase changelog.
+ */
 public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProviderFactory,
         StatelessProviderFactory<JpaEntityProvider>, JpaEntityProvider {
 
@@ -21,7 +25,7 @@ public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProv
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(LogoutNotificationEntity.class, SessionParticipantEntity.class);
+        return List.of(LogoutNotificationEntity.class, LogoutAttemptEntity.class, SessionParticipantEntity.class);
     }
 
     @Override

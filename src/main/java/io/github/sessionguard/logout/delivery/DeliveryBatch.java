@@ -2,6 +2,8 @@ package io.github.sessionguard.logout.delivery;
 
 import io.github.sessionguard.backchannel.BackchannelTarget;
 import io.github.sessionguard.logout.delivery.BackchannelPost.Attempt;
+import io.github.sessionguard.logout.outbox.AttemptOutcome;
+import io.github.sessionguard.logout.outbox.LogoutAttempt;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.outbox.OutboxStore;
 import java.util.ArrayList;
@@ -23,8 +25,9 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /**
  * One client's claimed notifications, delivered together: signed in one Keycloak session right before the send (so
  * the tokens are fresh) and sent to the client's back-channel logout URL as it is then, posted at once, and their
- * outcomes recorded in one transaction. A notification whose client is no longer told is skipped, with the reason. Per token that leaves the
- * RSA signature and the POST; the transactions, which cost more than both, are paid once per batch.
+ * outcomes recorded in one transaction, each with its try (for the session's receipt). A notification whose client is
+ * no longer told is skipped, with the reason. Per token that leaves the RSA signature and the POST; the transactions,
+ * which cost more than both, are paid once per batch.
  */
 final class DeliveryBatch {
 
@@ -46,7 +49,9 @@ final class DeliveryBatch {
     void deliver(List<Notification> batch) {
         Map<Notification, CompletableFuture<Attempt>> tries = new LinkedHashMap<>();
         Map<Notification, String> urls = new LinkedHashMap<>();
-        signed(batch).forEach((notification, token) -> {
+        Map<Notification, Token> tokens = signed(batch);
+        long sentAt = Time.currentTimeMillis();
+        tokens.forEach((notification, token) -> {
             urls.put(notification, token.url());
             tries.put(notification, token.value() != null
                     ? post.send(token.url(), token.value())
@@ -54,7 +59,7 @@ final class DeliveryBatch {
         });
         Map<Notification, Attempt> outcomes = new LinkedHashMap<>();
         tries.forEach((notification, attempt) -> outcomes.put(notification, awaited(attempt)));
-        record(outcomes, urls);
+        record(outcomes, urls, sentAt);
     }
 
     /**
@@ -116,11 +121,11 @@ final class DeliveryBatch {
     }
 
     /** One transaction for the batch; should it fail, one per notification, so that no row spoils the others. */
-    private void record(Map<Notification, Attempt> outcomes, Map<Notification, String> urls) {
+    private void record(Map<Notification, Attempt> outcomes, Map<Notification, String> urls, long sentAt) {
         long now = Time.currentTimeMillis();
         List<Outcome> judged = new ArrayList<>();
         outcomes.forEach((notification, attempt) -> judged.add(judge(notification, attempt, urls.get(notification),
-                now)));
+                sentAt, now)));
         try {
             List<Boolean> recorded = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                 OutboxStore store = new OutboxStore(session);
@@ -147,17 +152,33 @@ final class DeliveryBatch {
         }
     }
 
-    /** @param url where the token was posted; null when nothing was (the row keeps the URL it has) */
-    private Outcome judge(Notification notification, Attempt attempt, String url, long now) {
+    /**
+     * @param url    where the token was posted; null when nothing was (the row keeps the URL it has)
+     * @param sentAt when the batch's tokens were posted
+     */
+    private Outcome judge(Notification notification, Attempt attempt, String url, long sentAt, long now) {
         if (attempt.wasSkipped()) {
-            return new Outcome(notification, attempt, RetryPolicy.Verdict.SKIP, notification.attempts(), null, 0);
+            return new Outcome(notification, attempt, RetryPolicy.Verdict.SKIP, notification.attempts(), null, 0,
+                    tried(notification.attempts() + 1, sentAt, now, AttemptOutcome.SKIPPED, attempt));
         }
         int attempts = notification.attempts() + 1;
         RetryPolicy.Verdict verdict = retryPolicy.judge(attempt.status(), attempts, notification.queuedAt(), now);
         long next = verdict == RetryPolicy.Verdict.RETRY
                 ? retryPolicy.nextAttemptAt(attempts, notification.queuedAt(), now) : 0;
+        AttemptOutcome outcome = switch (verdict) {
+            case DELIVERED -> AttemptOutcome.DELIVERED;
+            case RETRY -> AttemptOutcome.RETRY;
+            case FAIL -> AttemptOutcome.FAILED;
+            case SKIP -> AttemptOutcome.SKIPPED;
+        };
         return new Outcome(notification, attempt, verdict, attempts, url != null ? url : notification.logoutUrl(),
-                next);
+                next, tried(attempts, sentAt, now, outcome, attempt));
+    }
+
+    /** The try as the receipt shows it: the relying party's status, if one answered, and the error, if any. */
+    private static LogoutAttempt tried(int number, long sentAt, long now, AttemptOutcome outcome, Attempt attempt) {
+        return new LogoutAttempt(number, sentAt, now, outcome, attempt.status() > 0 ? attempt.status() : null,
+                outcome == AttemptOutcome.DELIVERED ? null : attempt.error());
     }
 
     private final class Outcome {
@@ -167,25 +188,26 @@ final class DeliveryBatch {
         private final int attempts;
         private final String url;
         private final long nextAttemptAt;
+        private final LogoutAttempt tried;
 
         Outcome(Notification notification, Attempt attempt, RetryPolicy.Verdict verdict, int attempts, String url,
-                long nextAttemptAt) {
+                long nextAttemptAt, LogoutAttempt tried) {
             this.notification = notification;
             this.attempt = attempt;
             this.verdict = verdict;
             this.attempts = attempts;
             this.url = url;
             this.nextAttemptAt = nextAttemptAt;
+            this.tried = tried;
         }
 
-        /** @return whether the claim still held, i.e. whether the outcome was recorded */
+        /**
+         * The outcome and the try, fenced by the claim: a lost claim records neither.
+         *
+         * @return whether the claim still held, i.e. whether the outcome was recorded
+         */
         boolean write(OutboxStore store) {
-            return switch (verdict) {
-                case DELIVERED -> store.recordDelivered(notification, url, attempts, Time.currentTimeMillis());
-                case RETRY -> store.recordRetry(notification, url, attempts, nextAttemptAt, attempt.error());
-                case FAIL -> store.recordFailed(notification, url, attempts, attempt.error());
-                case SKIP -> store.recordSkipped(notification, attempt.error());
-            };
+            return store.record(notification, tried, url, nextAttemptAt);
         }
 
         void reportIf(boolean recorded, long now) {

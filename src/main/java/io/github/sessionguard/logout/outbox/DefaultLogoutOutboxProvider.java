@@ -46,6 +46,11 @@ public final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
     }
 
     @Override
+    public List<NotificationHistory> ofSession(RealmModel realm, String userSessionId) {
+        return new OutboxStore(session).ofSession(realm.getId(), userSessionId);
+    }
+
+    @Override
     public Optional<Notification> retry(RealmModel realm, String id) {
         Optional<Notification> requeued = new OutboxStore(session).requeue(realm.getId(), id,
                 Time.currentTimeMillis());

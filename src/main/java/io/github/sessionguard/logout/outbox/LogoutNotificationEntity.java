@@ -53,6 +53,9 @@ import jakarta.persistence.Table;
                 + " n.claimedUntil = null where n.id = :id and n.realmId = :realmId"
                 + " and (n.status = 'FAILED' or n.status = 'SKIPPED')"),
         @NamedQuery(name = "sgNotificationById", query = "select n from LogoutNotificationEntity n where n.id = :id"),
+        @NamedQuery(name = "sgNotificationsOfSession", query = "select n from LogoutNotificationEntity n"
+                + " where n.realmId = :realmId and n.userSessionId = :userSessionId"
+                + " order by n.createdAt, n.clientId, n.id"),
         @NamedQuery(name = "sgNotificationsByStatus", query = "select n from LogoutNotificationEntity n"
                 + " where n.realmId = :realmId and n.status = :status order by n.createdAt desc"),
         @NamedQuery(name = "sgCountPending", query = "select count(n) from LogoutNotificationEntity n"

@@ -6,8 +6,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
 /**
- * The logout outbox within one request: queue a notification in its transaction (only the funnel does), list and
- * retry for admins.
+ * The logout outbox within one request: queue a notification in its transaction (only the funnel does), list, retry,
+ * and a session's notifications with their tries, for admins.
  */
 public interface LogoutOutboxProvider extends Provider {
 
@@ -18,6 +18,12 @@ public interface LogoutOutboxProvider extends Provider {
     void add(Notification notification);
 
     List<Notification> list(RealmModel realm, NotificationStatus status, int first, int max);
+
+    /**
+     * The notifications the death of the realm's user session queued, each with every try recorded of it: what the
+     * session's receipt shows. Empty when the realm has none of that session.
+     */
+    List<NotificationHistory> ofSession(RealmModel realm, String userSessionId);
 
     /** Puts a failed notification back in line; empty if there is no such failed notification in the realm. */
     Optional<Notification> retry(RealmModel realm, String id);

@@ -2,8 +2,11 @@ package io.github.sessionguard.logout.outbox;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -78,31 +81,39 @@ public final class OutboxStore {
     }
 
     /**
-     * @param url where the try went (the client's URL when it was sent)
+     * Records what a try of a claimed notification came to, and the try itself (the attempts table, which a
+     * session's receipt reads), in the caller's transaction and only if the claim still holds: a node whose lease ran
+     * out changes nothing and records no try. A skip leaves the count of tries as it was.
+     *
+     * @param url           where the try went (the client's URL when it was sent); unused for a skip
+     * @param nextAttemptAt when to try again; only for {@link AttemptOutcome#RETRY}
      * @return whether the claim still held, i.e. whether the outcome was recorded
      */
-    public boolean recordDelivered(Notification claimed, String url, int attempts, long now) {
-        return em.createNamedQuery("sgRecordDelivered").setParameter("url", url).setParameter("attempts", attempts)
-                .setParameter("now", now)
-                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
-    }
-
-    public boolean recordRetry(Notification claimed, String url, int attempts, long nextAttemptAt, String error) {
-        return em.createNamedQuery("sgRecordRetry").setParameter("url", url).setParameter("attempts", attempts)
-                .setParameter("next", nextAttemptAt).setParameter("error", printable(error))
-                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
-    }
-
-    public boolean recordFailed(Notification claimed, String url, int attempts, String error) {
-        return em.createNamedQuery("sgRecordFailed").setParameter("url", url).setParameter("attempts", attempts)
-                .setParameter("error", printable(error))
-                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
-    }
-
-    /** Not sent, for good: the client was no longer to be told when the row came to be sent. */
-    public boolean recordSkipped(Notification claimed, String reason) {
-        return em.createNamedQuery("sgRecordSkipped").setParameter("reason", printable(reason))
-                .setParameter("id", claimed.id()).setParameter("token", claimed.claimToken()).executeUpdate() == 1;
+    public boolean record(Notification claimed, LogoutAttempt attempt, String url, long nextAttemptAt) {
+        String error = printable(attempt.error());
+        var update = switch (attempt.outcome()) {
+            case DELIVERED -> em.createNamedQuery("sgRecordDelivered").setParameter("url", url)
+                    .setParameter("attempts", attempt.number()).setParameter("now", attempt.recordedAt());
+            case RETRY -> em.createNamedQuery("sgRecordRetry").setParameter("url", url)
+                    .setParameter("attempts", attempt.number()).setParameter("next", nextAttemptAt)
+                    .setParameter("error", error);
+            case FAILED -> em.createNamedQuery("sgRecordFailed").setParameter("url", url)
+                    .setParameter("attempts", attempt.number()).setParameter("error", error);
+            case SKIPPED -> em.createNamedQuery("sgRecordSkipped").setParameter("reason", error);
+        };
+        boolean recorded = update.setParameter("id", claimed.id()).setParameter("token", claimed.claimToken())
+                .executeUpdate() == 1;
+        if (recorded) {
+            em.createNamedQuery("sgInsertAttempt")
+                    .setFlushMode(FlushModeType.COMMIT)
+                    .setParameter("id", UUID.randomUUID().toString()).setParameter("notificationId", claimed.id())
+                    .setParameter("realmId", claimed.realmId()).setParameter("number", attempt.number())
+                    .setParameter("sentAt", attempt.sentAt()).setParameter("recordedAt", attempt.recordedAt())
+                    .setParameter("outcome", attempt.outcome().name())
+                    .setParameter("httpStatus", attempt.httpStatus()).setParameter("error", error)
+                    .executeUpdate();
+        }
+        return recorded;
     }
 
     /**
@@ -120,6 +131,28 @@ public final class OutboxStore {
                 .getResultStream().findFirst().map(Notification::of);
     }
 
+    /**
+     * Every notification of the realm that the user session's death queued, each with its recorded tries, oldest
+     * first; empty when there is none (never told, unknown, another realm's, or past retention).
+     */
+    public List<NotificationHistory> ofSession(String realmId, String userSessionId) {
+        List<Notification> notifications = em.createNamedQuery("sgNotificationsOfSession",
+                        LogoutNotificationEntity.class)
+                .setParameter("realmId", realmId).setParameter("userSessionId", userSessionId)
+                .getResultStream().map(Notification::of).toList();
+        if (notifications.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<LogoutAttempt>> attempts = new HashMap<>();
+        em.createNamedQuery("sgAttemptsOfNotifications", LogoutAttemptEntity.class)
+                .setParameter("realmId", realmId)
+                .setParameter("ids", notifications.stream().map(Notification::id).toList())
+                .getResultStream().forEach(row -> attempts.computeIfAbsent(row.getNotificationId(),
+                        id -> new ArrayList<>()).add(LogoutAttempt.of(row)));
+        return notifications.stream().map(notification -> new NotificationHistory(notification,
+                List.copyOf(attempts.getOrDefault(notification.id(), List.of())))).toList();
+    }
+
     public List<Notification> byStatus(String realmId, NotificationStatus status, int first, int max) {
         return em.createNamedQuery("sgNotificationsByStatus", LogoutNotificationEntity.class)
                 .setParameter("realmId", realmId).setParameter("status", status.name())
@@ -130,7 +163,10 @@ public final class OutboxStore {
         return em.createNamedQuery("sgCountPending", Long.class).getSingleResult();
     }
 
-    /** Delivered and failed rows created before the given time; @return how many were removed */
+    // The purges below delete notifications only: their attempts go with them through the attempts table's foreign
+    // key (ON DELETE CASCADE), in the same statement, so that no purge, present or future, can leave them behind.
+
+    /** Delivered, failed and skipped rows created before the given time; @return how many were removed */
     public int purgeFinished(long createdBefore) {
         return em.createNamedQuery("sgPurgeFinished").setParameter("before", createdBefore).executeUpdate();
     }
