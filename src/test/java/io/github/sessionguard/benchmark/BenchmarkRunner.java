@@ -47,8 +47,6 @@ final class BenchmarkRunner {
     private final BenchmarkScale scale;
     private final BenchmarkReport report;
     private final StatementCounter statements;
-    /** How far scenario D has moved the server's clock: only ever forward, a cohort's idle at a time. */
-    private Duration clockAhead = Duration.ZERO;
 
     /** Starts the benchmark's PostgreSQL and Keycloak, runs the scenarios, writes the table, and stops everything. */
     static BenchmarkReport runAndWrite(BenchmarkScale scale) {
@@ -358,10 +356,7 @@ final class BenchmarkRunner {
             StatementCounter.Count statements) {
     }
 
-    /**
-     * Live sessions (no tier), then cohorts of expiring ones (20 s tier idle, passed on the server's clock), one
-     * after the other.
-     */
+    /** Live sessions (no tier), then cohorts of expiring ones (20 s tier idle), one after the other. */
     private ScanCost scanCost(int live) throws Exception {
         String realmName = "bench-scan-" + live;
         try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
@@ -381,9 +376,6 @@ final class BenchmarkRunner {
                 for (int cohort = 0; cohort < scale.scanCohorts(); cohort++) {
                     Set<String> expiring = loginMany(OidcClient.publicClient(server, realmName, "expiring-app"),
                             scale.scanExpiring());
-                    // The cohort's 20 s idle passes on the server's clock; what is measured is the scans' work.
-                    clockAhead = clockAhead.plusSeconds(21);
-                    server.setClockAhead(clockAhead);
                     double[] before = scanTimer();
                     StatementCounter.Count statementsBefore = statements.now();
                     Deadline.await(Duration.ofSeconds(120), "the expiring sessions' logout tokens",
