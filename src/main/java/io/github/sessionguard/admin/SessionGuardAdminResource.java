@@ -147,15 +147,14 @@ public final class SessionGuardAdminResource {
      * The logout receipt of one user session of this realm: when and why it died, each relying party that was to be
      * told, with the logout token's jti, every try and its outcome, and when the relying party acknowledged it. JSON,
      * or CSV (one line per try) for a caller that prefers {@code text/csv}. It needs view-users (whose session it
-     * was, and the relying parties' answers, which may quote it) as well as view-realm, which the notifications'
-     * listing needs. It exists as long as the session's notifications do: a session whose death told no one, or
+     * was, and the relying parties' answers, which may quote it), as an auditor of users' sessions has, and nothing
+     * more. It exists as long as the session's notifications do: a session whose death told no one, or
      * whose notifications are past retention, has none (404), as has another realm's session.
      */
     @GET
     @Path("sessions/{sessionId}/receipt")
     @Produces({MediaType.APPLICATION_JSON, ReceiptCsv.MEDIA_TYPE})
     public Response receipt(@PathParam("sessionId") String sessionId) {
-        auth.realm().requireViewRealm();
         auth.users().requireView();
         List<NotificationHistory> histories = outbox().ofSession(realm, sessionId);
         if (histories.isEmpty()) {
