@@ -12,6 +12,7 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RunsBesideOtherClasses;
 import io.github.sessionguard.testing.TestRealm;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * tier on real tokens, removing it takes the client out, and realm export then import keeps every client's tier.
  */
 @KeycloakIntegrationTest
+@RunsBesideOtherClasses
 class TierScopesIT {
 
     private static final String REALM = "tier-scopes";

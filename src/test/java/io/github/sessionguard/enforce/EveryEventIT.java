@@ -17,6 +17,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.RunsBesideOtherClasses;
 import io.github.sessionguard.testing.SsoSession;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.TestFactory;
  * client scopes.
  */
 @KeycloakIntegrationTest
+@RunsBesideOtherClasses
 class EveryEventIT {
 
     private static final Duration DELIVERY = Duration.ofSeconds(30);

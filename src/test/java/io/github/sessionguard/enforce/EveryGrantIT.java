@@ -16,6 +16,7 @@ import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.RunsBesideOtherClasses;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestFactory;
  * shaped as before; client {@code three}, in the preset high tier, shows them refused.
  */
 @KeycloakIntegrationTest
+@RunsBesideOtherClasses
 class EveryGrantIT {
 
     private static final long ACCESS = 30;

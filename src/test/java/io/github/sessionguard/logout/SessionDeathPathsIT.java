@@ -19,6 +19,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.RunsBesideOtherClasses;
 import io.github.sessionguard.testing.SsoSession;
 import io.github.sessionguard.testing.TestRealm;
 import io.github.sessionguard.testprovider.AdminRequestFaultsFactory;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code sid} and the user's {@code sub}; the relying party validates every logout token with Nimbus.
  */
 @KeycloakIntegrationTest
+@RunsBesideOtherClasses
 class SessionDeathPathsIT {
 
     private static final String REALM = "death-paths";

@@ -16,6 +16,7 @@ import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.MailServer;
 import io.github.sessionguard.testing.MailServer.Mail;
 import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RunsBesideOtherClasses;
 import io.github.sessionguard.testing.SsoSession;
 import io.github.sessionguard.testing.TestRealm;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * notices are sent in the order their deaths committed.
  */
 @KeycloakIntegrationTest
+@RunsBesideOtherClasses
 class UserNoticeIT {
 
     private static final String REALM = "user-notices";

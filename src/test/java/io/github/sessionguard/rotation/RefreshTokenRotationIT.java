@@ -17,6 +17,7 @@ import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RunsBesideOtherClasses;
 import io.github.sessionguard.testing.TestRealm;
 import io.github.sessionguard.testprovider.RequestFaultsFactory;
 import io.github.sessionguard.testprovider.StoreFaultsFactory;
@@ -42,6 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and tells every relying party of it. Clients outside the tiers, or with rotation off, keep stock behaviour.
  */
 @KeycloakIntegrationTest
+@RunsBesideOtherClasses
 class RefreshTokenRotationIT {
 
     private static final String REALM = "rotation";
