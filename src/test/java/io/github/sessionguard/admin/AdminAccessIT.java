@@ -6,8 +6,6 @@ import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
@@ -39,9 +37,9 @@ class AdminAccessIT {
     @RegisterExtension
     static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
         withBackchannelLogout(fixture.publicClient("app"), receiver);
-        limitedAdmin(fixture, "realm-viewer", "view-realm");
-        limitedAdmin(fixture, "user-viewer", "view-realm", "view-users");
-        limitedAdmin(fixture, "client-viewer", "view-realm", "view-clients");
+        fixture.limitedAdmin("realm-viewer", "view-realm");
+        fixture.limitedAdmin("user-viewer", "view-realm", "view-users");
+        fixture.limitedAdmin("client-viewer", "view-realm", "view-clients");
         fixture.tierScope("app", "session-tier-low");
     });
 
@@ -123,16 +121,5 @@ class AdminAccessIT {
             }
         }
         return clients;
-    }
-
-    /** A user of the realm with exactly these realm-management roles. */
-    private static void limitedAdmin(RealmFixture realm, String username, String... roles) {
-        realm.user(username, PASSWORD);
-        ArrayNode users = (ArrayNode) realm.json().get("users");
-        ObjectNode user = (ObjectNode) users.get(users.size() - 1);
-        ArrayNode granted = user.putObject("clientRoles").putArray("realm-management");
-        for (String role : roles) {
-            granted.add(role);
-        }
     }
 }

@@ -5,8 +5,6 @@ import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.Deadline;
@@ -63,8 +61,8 @@ class LogoutReceiptIT {
         RealmFixture realm = new RealmFixture(REALM);
         withBackchannelLogout(realm.publicClient(FLAKY), receiver);
         withBackchannelLogout(realm.publicClient(STEADY), receiver);
-        limitedAdmin(realm, "realm-viewer", "view-realm");
-        limitedAdmin(realm, "user-viewer", "view-users");
+        realm.limitedAdmin("realm-viewer", "view-realm");
+        realm.limitedAdmin("user-viewer", "view-users");
         realm.create(admin);
         new RealmFixture(OTHER_REALM).create(admin);
 
@@ -268,16 +266,5 @@ class LogoutReceiptIT {
         assertThat(field).as("the last line ends with CRLF").isEmpty();
         assertThat(fields).isEmpty();
         return lines;
-    }
-
-    /** A user of the realm with exactly these realm-management roles. */
-    private static void limitedAdmin(RealmFixture realm, String username, String... roles) {
-        realm.user(username, PASSWORD);
-        ArrayNode users = (ArrayNode) realm.json().get("users");
-        ObjectNode user = (ObjectNode) users.get(users.size() - 1);
-        ArrayNode granted = user.putObject("clientRoles").putArray("realm-management");
-        for (String role : roles) {
-            granted.add(role);
-        }
     }
 }

@@ -40,6 +40,18 @@ public final class RealmFixture {
                 .put("temporary", false);
     }
 
+    /** A user of the realm (password {@link #PASSWORD}) with exactly these realm-management roles. */
+    public RealmFixture limitedAdmin(String username, String... realmManagementRoles) {
+        user(username, PASSWORD);
+        ArrayNode users = (ArrayNode) realm.get("users");
+        ArrayNode granted = ((ObjectNode) users.get(users.size() - 1)).putObject("clientRoles")
+                .putArray("realm-management");
+        for (String role : realmManagementRoles) {
+            granted.add(role);
+        }
+        return this;
+    }
+
     /** One more user of the realm, with a password. */
     public RealmFixture user(String username, String password) {
         ObjectNode user = ((ArrayNode) realm.get("users")).addObject()
