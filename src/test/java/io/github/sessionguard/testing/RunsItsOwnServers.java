@@ -11,7 +11,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 /**
  * The class starts Keycloak servers (and a PostgreSQL) of its own and never uses the shared one: it runs beside the
  * shared server's classes, whose tests mostly wait for time to pass, but only one such class at a time, so that the
- * machine's two cores carry at most the shared server and one set of its own. Its tests still run one after another.
+ * machine's two cores carry at most the shared server and one set of its own. Its tests still run one after another:
+ * JUnit runs every test of a class that holds a write lock in one thread.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
