@@ -4,7 +4,6 @@ import static io.github.sessionguard.testing.RealmFixture.USER;
 import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
@@ -16,9 +15,9 @@ import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.RunsBesideOtherClasses;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TemporaryRealm;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +58,7 @@ class EveryEventIT {
 
     private KeycloakServer server;
     private AdminApi admin;
-    private final Map<String, LogoutReceiver> receivers = new HashMap<>();
+    private final Map<String, TemporaryRealm> realms = new HashMap<>();
 
     @BeforeAll
     void createRealms(KeycloakServer server, AdminApi admin) {
@@ -70,8 +69,7 @@ class EveryEventIT {
 
     @AfterAll
     void deleteRealms() {
-        receivers.values().forEach(LogoutReceiver::close);
-        CONDITIONS.keySet().forEach(condition -> admin.deleteRealm(realmOf(condition)));
+        realms.values().forEach(TemporaryRealm::close);
     }
 
     @TestFactory
@@ -99,7 +97,7 @@ class EveryEventIT {
         HttpResult revoked = client.revoke(sso.refreshToken(clientId), "refresh_token");
 
         assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
-        LogoutReceiver receiver = receivers.get(condition);
+        LogoutReceiver receiver = realms.get(condition).receiver();
         Delivery delivery = Deadline.await(DELIVERY, "a logout token for web", () -> receiver.deliveriesTo("web")
                 .stream().filter(d -> sso.sessionId().equals(d.sid())).findFirst().orElse(null), d -> d != null);
         assertThat(delivery.valid()).as(delivery.error()).isTrue();
@@ -162,44 +160,25 @@ class EveryEventIT {
     }
 
     private void createRealm(String condition, String configuration) {
-        LogoutReceiver receiver = new LogoutReceiver(server, realmOf(condition));
-        receivers.put(condition, receiver);
-        RealmFixture realm = new RealmFixture(realmOf(condition));
-        for (String clientId : List.of("one", "two")) {
-            realm.confidentialClient(clientId, SECRET).put("directAccessGrantsEnabled", false)
-                    .putObject("attributes").put(ConditionsSelectingOneAndTwo.ATTRIBUTE, "yes");
-        }
-        withBackchannelLogout(realm.publicClient("web").put("directAccessGrantsEnabled", false), receiver);
-        ConditionsSelectingOneAndTwo.giveRoles(realm);
-        if (condition.equals("client-scopes")) {
-            realm.create(admin);
-            HttpResult tiers = admin.post("/admin/realms/" + realmOf(condition) + "/session-guard/tiers",
-                    Json.object());
-            assertThat(tiers.status()).as(tiers.toString()).isIn(200, 201);
-            addDefaultScope(condition, "one", "session-tier-high");
-            addDefaultScope(condition, "two", "session-tier-high");
-            addDefaultScope(condition, "two", "session-tier-medium");
-        } else {
-            realm.tierProfile("high", Map.of("tier", "high"))
-                    .tierProfile("medium", Map.of("tier", "medium"))
-                    .policy("high-by-condition", "high", condition, Json.parse(configuration))
-                    .policyForClients("medium-for-two", "medium", "two")
-                    .create(admin);
-        }
-    }
-
-    private void addDefaultScope(String condition, String clientId, String scopeName) {
-        String realm = realmOf(condition);
-        String scopeId = null;
-        for (JsonNode scope : admin.getJson("/admin/realms/" + realm + "/client-scopes")) {
-            if (scope.get("name").asText().equals(scopeName)) {
-                scopeId = scope.get("id").asText();
+        realms.put(condition, TemporaryRealm.create(server, admin, realmOf(condition), (fixture, receiver) -> {
+            for (String clientId : List.of("one", "two")) {
+                fixture.confidentialClient(clientId, SECRET).put("directAccessGrantsEnabled", false)
+                        .putObject("attributes").put(ConditionsSelectingOneAndTwo.ATTRIBUTE, "yes");
             }
-        }
-        assertThat(scopeId).as("client scope " + scopeName).isNotNull();
-        HttpResult added = admin.put(clientPath(condition, clientId) + "/default-client-scopes/" + scopeId,
-                Json.object());
-        assertThat(added.status()).as(added.toString()).isEqualTo(204);
+            withBackchannelLogout(fixture.publicClient("web").put("directAccessGrantsEnabled", false), receiver);
+            ConditionsSelectingOneAndTwo.giveRoles(fixture);
+            if (condition.equals("client-scopes")) {
+                // The README's way: the scopes made by POST .../session-guard/tiers, added as Default client scopes.
+                fixture.tierScope("one", "session-tier-high")
+                        .tierScope("two", "session-tier-high")
+                        .tierScope("two", "session-tier-medium");
+            } else {
+                fixture.tierProfile("high", Map.of("tier", "high"))
+                        .tierProfile("medium", Map.of("tier", "medium"))
+                        .policy("high-by-condition", "high", condition, Json.parse(configuration))
+                        .policyForClients("medium-for-two", "medium", "two");
+            }
+        }));
     }
 
     private ObjectNode clientRepresentation(String condition, String clientId) {

@@ -15,10 +15,12 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.RunsBesideOtherClasses;
+import io.github.sessionguard.testing.TemporaryRealm;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +52,7 @@ class EveryGrantIT {
 
     private KeycloakServer server;
     private AdminApi admin;
+    private final Map<String, TemporaryRealm> realms = new HashMap<>();
 
     @BeforeAll
     void createRealms(KeycloakServer server, AdminApi admin) {
@@ -60,7 +63,7 @@ class EveryGrantIT {
 
     @AfterAll
     void deleteRealms() {
-        CONDITIONS.keySet().forEach(condition -> admin.deleteRealm(realmOf(condition)));
+        realms.values().forEach(TemporaryRealm::close);
     }
 
     @TestFactory
@@ -233,29 +236,33 @@ class EveryGrantIT {
     }
 
     private void createRealm(String condition, String configuration) {
-        RealmFixture realm = new RealmFixture(realmOf(condition));
-        for (String clientId : List.of("one", "two", "three")) {
-            grantEverything(realm.confidentialClient(clientId, SECRET));
-        }
-        ConditionsSelectingOneAndTwo.giveRoles(realm);
-        realm.tierProfile("strict", Map.of("tier", "high", "access-token-lifespan", ACCESS, "idle-timeout", IDLE,
-                        "max-lifespan", MAX, "refuse-legacy-grants", false))
-                .tierProfile("looser", Map.of("tier", "medium", "access-token-lifespan", ACCESS * 2,
-                        "idle-timeout", IDLE * 2, "max-lifespan", MAX * 2, "reuse-grace-period", 10,
-                        "refuse-legacy-grants", false))
-                .tierProfile("preset-high", Map.of("tier", "high"))
-                .policy("strict-by-condition", "strict", condition, Json.parse(configuration))
-                .policyForClients("looser-for-two", "looser", "two")
-                .policyForClients("preset-for-three", "preset-high", "three");
-        if (condition.equals("client-scopes")) {
-            // Keycloak refuses a client-scopes condition naming a scope that doesn't exist yet.
-            JsonNode policies = realm.json().remove("clientPolicies");
-            realm.create(admin);
+        boolean scopeCondition = condition.equals("client-scopes");
+        AtomicReference<JsonNode> policies = new AtomicReference<>();
+        realms.put(condition, TemporaryRealm.create(server, admin, realmOf(condition), (fixture, receiver) -> {
+            for (String clientId : List.of("one", "two", "three")) {
+                grantEverything(fixture.confidentialClient(clientId, SECRET));
+            }
+            ConditionsSelectingOneAndTwo.giveRoles(fixture);
+            fixture.tierProfile("strict", Map.of("tier", "high", "access-token-lifespan", ACCESS, "idle-timeout", IDLE,
+                            "max-lifespan", MAX, "refuse-legacy-grants", false))
+                    .tierProfile("looser", Map.of("tier", "medium", "access-token-lifespan", ACCESS * 2,
+                            "idle-timeout", IDLE * 2, "max-lifespan", MAX * 2, "reuse-grace-period", 10,
+                            "refuse-legacy-grants", false))
+                    .tierProfile("preset-high", Map.of("tier", "high"))
+                    .policy("strict-by-condition", "strict", condition, Json.parse(configuration))
+                    .policyForClients("looser-for-two", "looser", "two")
+                    .policyForClients("preset-for-three", "preset-high", "three");
+            if (scopeCondition) {
+                // Keycloak refuses a client-scopes condition naming a scope that doesn't exist yet: the policies
+                // are put once the realm has the scope.
+                policies.set(fixture.json().remove("clientPolicies"));
+            }
+        }));
+        if (scopeCondition) {
             addDefaultScope(realmOf(condition));
-            HttpResult put = admin.put("/admin/realms/" + realmOf(condition) + "/client-policies/policies", policies);
+            HttpResult put = admin.put("/admin/realms/" + realmOf(condition) + "/client-policies/policies",
+                    policies.get());
             assertThat(put.status()).as(put.toString()).isEqualTo(204);
-        } else {
-            realm.create(admin);
         }
     }
 

@@ -23,6 +23,7 @@ import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TemporaryRealm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,42 +76,40 @@ class ExpiryScanIT {
 
     @Test
     void aParticipationWhoseClientLostItsUrlNeitherFailsTheScanNorHoldsUpAnotherRealm() {
-        try (LogoutReceiver poisoned = new LogoutReceiver(server, "scan-poisoned");
-                LogoutReceiver other = new LogoutReceiver(server, "scan-other")) {
-            RealmFixture poisonedRealm = new RealmFixture("scan-poisoned");
-            withBackchannelLogout(poisonedRealm.publicClient("cleared"), poisoned);
-            // The client logs in with the password grant, which the preset refuses in high (refuse-legacy-grants);
-            // the scan this test is about doesn't depend on how the session began.
-            poisonedRealm.tierProfile("high", Map.of("tier", "high", "refuse-legacy-grants", false))
-                    .policyForClients("high-policy", "high", "cleared");
-            poisonedRealm.create(admin);
-            RealmFixture otherRealm = new RealmFixture("scan-other").set("ssoSessionMaxLifespan", OTHER_MAX.toSeconds())
-                    .set("ssoSessionIdleTimeout", OTHER_MAX.toSeconds());
-            withBackchannelLogout(otherRealm.publicClient("plain"), other);
-            otherRealm.create(admin);
-            try {
-                OidcClient.publicClient(server, "scan-poisoned", "cleared").login(USER, PASSWORD);
-                JsonNode client = admin.getJson("/admin/realms/scan-poisoned/clients?clientId=cleared").get(0);
-                ObjectNode changed = client.deepCopy();
-                ((ObjectNode) changed.get("attributes")).put("backchannel.logout.url", "");
-                assertThat(admin.put("/admin/realms/scan-poisoned/clients/" + client.get("id").asText(), changed)
-                        .status()).isEqualTo(204);
-                String otherSession = Jwt.claims(OidcClient.publicClient(server, "scan-other", "plain")
-                        .login(USER, PASSWORD).get("access_token").asText()).get("sid").asText();
+        try (TemporaryRealm poisonedRealm = TemporaryRealm.create(server, admin, "scan-poisoned",
+                (fixture, receiver) -> {
+                    withBackchannelLogout(fixture.publicClient("cleared"), receiver);
+                    // The client logs in with the password grant, which the preset refuses in high
+                    // (refuse-legacy-grants); the scan this test is about doesn't depend on how the session began.
+                    fixture.tierProfile("high", Map.of("tier", "high", "refuse-legacy-grants", false))
+                            .policyForClients("high-policy", "high", "cleared");
+                });
+                TemporaryRealm otherRealm = TemporaryRealm.create(server, admin, "scan-other",
+                        (fixture, receiver) -> {
+                    fixture.set("ssoSessionMaxLifespan", OTHER_MAX.toSeconds())
+                            .set("ssoSessionIdleTimeout", OTHER_MAX.toSeconds());
+                    withBackchannelLogout(fixture.publicClient("plain"), receiver);
+                })) {
+            LogoutReceiver poisoned = poisonedRealm.receiver();
+            LogoutReceiver other = otherRealm.receiver();
+            OidcClient.publicClient(server, "scan-poisoned", "cleared").login(USER, PASSWORD);
+            JsonNode client = admin.getJson("/admin/realms/scan-poisoned/clients?clientId=cleared").get(0);
+            ObjectNode changed = client.deepCopy();
+            ((ObjectNode) changed.get("attributes")).put("backchannel.logout.url", "");
+            assertThat(admin.put("/admin/realms/scan-poisoned/clients/" + client.get("id").asText(), changed)
+                    .status()).isEqualTo(204);
+            String otherSession = Jwt.claims(OidcClient.publicClient(server, "scan-other", "plain")
+                    .login(USER, PASSWORD).get("access_token").asText()).get("sid").asText();
 
-                // Past tier high's 15 minutes idle of the poisoned row and the other realm's 10 h maximum: both are due
-                // at the next scan, the poisoned one first.
-                server.setClockAhead(OTHER_MAX.plusSeconds(1));
-                Delivery told = Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the other realm's expiry to be told",
-                        () -> other.deliveriesTo("plain").stream().filter(d -> otherSession.equals(d.sid()))
-                                .findFirst().orElse(null), d -> d != null);
+            // Past tier high's 15 minutes idle of the poisoned row and the other realm's 10 h maximum: both are due
+            // at the next scan, the poisoned one first.
+            server.setClockAhead(OTHER_MAX.plusSeconds(1));
+            Delivery told = Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the other realm's expiry to be told",
+                    () -> other.deliveriesTo("plain").stream().filter(d -> otherSession.equals(d.sid()))
+                            .findFirst().orElse(null), d -> d != null);
 
-                assertThat(told.valid()).as(told.error()).isTrue();
-                assertThat(poisoned.deliveries()).isEmpty();
-            } finally {
-                admin.deleteRealm("scan-poisoned");
-                admin.deleteRealm("scan-other");
-            }
+            assertThat(told.valid()).as(told.error()).isTrue();
+            assertThat(poisoned.deliveries()).isEmpty();
         }
     }
 
@@ -127,66 +126,62 @@ class ExpiryScanIT {
         List<String> relaxed = List.of("relaxed-by-policy", "relaxed-by-scope");
         List<String> tightened = List.of("tightened-by-policy", "tightened-by-scope");
         List<String> out = List.of("out-by-policy", "out-by-scope");
-        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
-            RealmFixture realm = new RealmFixture(realmName);
-            List<String> clients = new ArrayList<>(List.of("strict-control"));
-            clients.addAll(relaxed);
-            clients.addAll(tightened);
-            clients.addAll(out);
-            clients.forEach(clientId -> withBackchannelLogout(realm.publicClient(clientId), receiver));
-            realm.tierProfile("strict", tier(STRICT)).policyForClients("strict", "strict", "strict-control")
+        List<String> clients = new ArrayList<>(List.of("strict-control"));
+        clients.addAll(relaxed);
+        clients.addAll(tightened);
+        clients.addAll(out);
+        try (TemporaryRealm realm = TemporaryRealm.create(server, admin, realmName, (fixture, receiver) -> {
+            clients.forEach(clientId -> withBackchannelLogout(fixture.publicClient(clientId), receiver));
+            fixture.tierProfile("strict", tier(STRICT)).policyForClients("strict", "strict", "strict-control")
                     .tierProfile("relax", tier(STRICT)).policyForClients("relax", "relax", "relaxed-by-policy")
                     .tierProfile("tighten", tier(LOOSE)).policyForClients("tighten", "tighten",
                             "tightened-by-policy")
                     .tierProfile("drop", tier(STRICT)).policyForClients("drop", "drop", "out-by-policy");
-            realm.create(admin);
-            try {
-                assertThat(admin.post("/admin/realms/" + realmName + "/session-guard/tiers", null).status())
+        })) {
+            LogoutReceiver receiver = realm.receiver();
+            assertThat(admin.post("/admin/realms/" + realmName + "/session-guard/tiers", null).status())
+                    .isEqualTo(200);
+            editProfiles(realmName, Map.of("session-tier-high", STRICT, "session-tier-medium", LOOSE,
+                    "session-tier-low", STRICT));
+            addDefaultScope(realmName, "relaxed-by-scope", "session-tier-high");
+            addDefaultScope(realmName, "tightened-by-scope", "session-tier-medium");
+            addDefaultScope(realmName, "out-by-scope", "session-tier-low");
+            Map<String, JsonNode> tokens = new LinkedHashMap<>();
+            clients.forEach(clientId -> tokens.put(clientId, client(realmName, clientId).login(USER, PASSWORD)));
+
+            editProfiles(realmName, Map.of("relax", LOOSE, "session-tier-high", LOOSE, "tighten", STRICT,
+                    "session-tier-medium", STRICT));
+            dropClientsOfPolicy(realmName, "drop");
+            removeDefaultScope(realmName, "out-by-scope", "session-tier-low");
+            // Some use, five minutes after the logins.
+            server.setClockAhead(Duration.ofMinutes(5));
+            for (String clientId : concat(relaxed, out)) {
+                HttpResult refreshed = client(realmName, clientId).refresh(
+                        tokens.get(clientId).get("refresh_token").asText());
+                assertThat(refreshed.status()).as(clientId + ": " + refreshed).isEqualTo(200);
+                tokens.put(clientId, refreshed.json());
+            }
+
+            // Past the old idle (15 min) from the refresh, inside the new one (1 h): the main this was filed
+            // against cut the relaxed sessions here. The control and the tightened ones are past 15 min too.
+            server.setClockAhead(Duration.ofMinutes(5).plusSeconds(STRICT + 100));
+            Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the control to be told",
+                    () -> !receiver.deliveriesTo("strict-control").isEmpty());
+            Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the tightened clients to be told",
+                    () -> tightened.stream().allMatch(clientId -> !receiver.deliveriesTo(clientId).isEmpty()));
+            Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + SCAN_AND_DELIVERY.toSeconds(),
+                    "one more scan, for a relaxed session to be cut wrongly");
+
+            assertThat(tierReasons(realmName)).as("LOGOUT events by client")
+                    .containsEntry("strict-control", "tier_idle_timeout")
+                    .containsEntry("tightened-by-policy", "tier_idle_timeout")
+                    .containsEntry("tightened-by-scope", "tier_idle_timeout");
+            for (String clientId : concat(relaxed, out)) {
+                assertThat(receiver.deliveriesTo(clientId)).as(clientId + " told").isEmpty();
+                HttpResult again = client(realmName, clientId).refresh(
+                        tokens.get(clientId).get("refresh_token").asText());
+                assertThat(again.status()).as(clientId + " refreshes after the old window: " + again)
                         .isEqualTo(200);
-                editProfiles(realmName, Map.of("session-tier-high", STRICT, "session-tier-medium", LOOSE,
-                        "session-tier-low", STRICT));
-                addDefaultScope(realmName, "relaxed-by-scope", "session-tier-high");
-                addDefaultScope(realmName, "tightened-by-scope", "session-tier-medium");
-                addDefaultScope(realmName, "out-by-scope", "session-tier-low");
-                Map<String, JsonNode> tokens = new LinkedHashMap<>();
-                clients.forEach(clientId -> tokens.put(clientId, client(realmName, clientId).login(USER, PASSWORD)));
-
-                editProfiles(realmName, Map.of("relax", LOOSE, "session-tier-high", LOOSE, "tighten", STRICT,
-                        "session-tier-medium", STRICT));
-                dropClientsOfPolicy(realmName, "drop");
-                removeDefaultScope(realmName, "out-by-scope", "session-tier-low");
-                // Some use, five minutes after the logins.
-                server.setClockAhead(Duration.ofMinutes(5));
-                for (String clientId : concat(relaxed, out)) {
-                    HttpResult refreshed = client(realmName, clientId).refresh(
-                            tokens.get(clientId).get("refresh_token").asText());
-                    assertThat(refreshed.status()).as(clientId + ": " + refreshed).isEqualTo(200);
-                    tokens.put(clientId, refreshed.json());
-                }
-
-                // Past the old idle (15 min) from the refresh, inside the new one (1 h): the main this was filed
-                // against cut the relaxed sessions here. The control and the tightened ones are past 15 min too.
-                server.setClockAhead(Duration.ofMinutes(5).plusSeconds(STRICT + 100));
-                Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the control to be told",
-                        () -> !receiver.deliveriesTo("strict-control").isEmpty());
-                Deadline.await(SCAN_AND_DELIVERY.multipliedBy(3), "the tightened clients to be told",
-                        () -> tightened.stream().allMatch(clientId -> !receiver.deliveriesTo(clientId).isEmpty()));
-                Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000 + SCAN_AND_DELIVERY.toSeconds(),
-                        "one more scan, for a relaxed session to be cut wrongly");
-
-                assertThat(tierReasons(realmName)).as("LOGOUT events by client")
-                        .containsEntry("strict-control", "tier_idle_timeout")
-                        .containsEntry("tightened-by-policy", "tier_idle_timeout")
-                        .containsEntry("tightened-by-scope", "tier_idle_timeout");
-                for (String clientId : concat(relaxed, out)) {
-                    assertThat(receiver.deliveriesTo(clientId)).as(clientId + " told").isEmpty();
-                    HttpResult again = client(realmName, clientId).refresh(
-                            tokens.get(clientId).get("refresh_token").asText());
-                    assertThat(again.status()).as(clientId + " refreshes after the old window: " + again)
-                            .isEqualTo(200);
-                }
-            } finally {
-                admin.deleteRealm(realmName);
             }
         }
     }
@@ -199,38 +194,34 @@ class ExpiryScanIT {
     @Test
     void aRememberMeSessionIsScheduledByTheRememberMeIdle() {
         String realmName = "scan-remember-me";
-        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
-            RealmFixture realm = new RealmFixture(realmName).set("rememberMe", true)
-                    .set("ssoSessionIdleTimeout", 10).set("ssoSessionIdleTimeoutRememberMe", 3_600)
-                    .set("ssoSessionMaxLifespanRememberMe", 36_000);
-            withBackchannelLogout(realm.publicClient("remembered"), receiver);
-            withBackchannelLogout(realm.publicClient("forgotten"), receiver);
-            realm.create(admin);
-            try {
-                OidcClient remembered = client(realmName, "remembered");
-                BrowserSession browser = new BrowserSession();
-                BrowserSession.Outcome form = browser.authorize(remembered.authorizationUrl(RealmFixture.REDIRECT_URI,
-                        "openid", Map.of()));
-                String code = browser.submitLogin(form, USER, PASSWORD, true).queryParameter("code");
-                HttpResult exchanged = remembered.exchangeCode(code, RealmFixture.REDIRECT_URI);
-                assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
-                String rememberedSession = Jwt.claims(exchanged.json().get("access_token").asText()).get("sid")
-                        .asText();
-                String forgottenSession = Jwt.claims(client(realmName, "forgotten").login(USER, PASSWORD)
-                        .get("access_token").asText()).get("sid").asText();
+        try (TemporaryRealm realm = TemporaryRealm.create(server, admin, realmName, (fixture, receiver) -> {
+            fixture.set("rememberMe", true).set("ssoSessionIdleTimeout", 10)
+                    .set("ssoSessionIdleTimeoutRememberMe", 3_600).set("ssoSessionMaxLifespanRememberMe", 36_000);
+            withBackchannelLogout(fixture.publicClient("remembered"), receiver);
+            withBackchannelLogout(fixture.publicClient("forgotten"), receiver);
+        })) {
+            LogoutReceiver receiver = realm.receiver();
+            OidcClient remembered = client(realmName, "remembered");
+            BrowserSession browser = new BrowserSession();
+            BrowserSession.Outcome form = browser.authorize(remembered.authorizationUrl(RealmFixture.REDIRECT_URI,
+                    "openid", Map.of()));
+            String code = browser.submitLogin(form, USER, PASSWORD, true).queryParameter("code");
+            HttpResult exchanged = remembered.exchangeCode(code, RealmFixture.REDIRECT_URI);
+            assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
+            String rememberedSession = Jwt.claims(exchanged.json().get("access_token").asText()).get("sid")
+                    .asText();
+            String forgottenSession = Jwt.claims(client(realmName, "forgotten").login(USER, PASSWORD)
+                    .get("access_token").asText()).get("sid").asText();
 
-                assertThat(secondsAhead(realmName, rememberedSession, "remembered")).as("remembered, at login")
-                        .isGreaterThan(3_000);
-                Deadline.await(Duration.ofSeconds(60), "the session without remember-me to be told",
-                        () -> receiver.deliveriesTo("forgotten").stream()
-                                .anyMatch(d -> forgottenSession.equals(d.sid())));
+            assertThat(secondsAhead(realmName, rememberedSession, "remembered")).as("remembered, at login")
+                    .isGreaterThan(3_000);
+            Deadline.await(Duration.ofSeconds(60), "the session without remember-me to be told",
+                    () -> receiver.deliveriesTo("forgotten").stream()
+                            .anyMatch(d -> forgottenSession.equals(d.sid())));
 
-                assertThat(secondsAhead(realmName, rememberedSession, "remembered"))
-                        .as("remembered, after the ordinary idle and a scan").isGreaterThan(3_000);
-                assertThat(receiver.deliveriesTo("remembered")).isEmpty();
-            } finally {
-                admin.deleteRealm(realmName);
-            }
+            assertThat(secondsAhead(realmName, rememberedSession, "remembered"))
+                    .as("remembered, after the ordinary idle and a scan").isGreaterThan(3_000);
+            assertThat(receiver.deliveriesTo("remembered")).isEmpty();
         }
     }
 

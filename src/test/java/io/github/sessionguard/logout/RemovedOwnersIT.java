@@ -17,6 +17,7 @@ import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
+import io.github.sessionguard.testing.TemporaryRealm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,48 +48,42 @@ class RemovedOwnersIT {
 
     @Test
     void deadLettersGoWithTheirClientTheirUserAndTheirRealm() {
-        try (LogoutReceiver receiver = new LogoutReceiver(server, REALM)) {
-            createRealm(receiver);
-            try {
-                receiver.behave("leaving", attempt -> new Reply(400, 0));
-                receiver.behave("staying", attempt -> new Reply(400, 0));
-                OidcClient.publicClient(server, REALM, "leaving").login(USER, PASSWORD);
-                OidcClient.publicClient(server, REALM, "staying").login(USER, PASSWORD);
-                OidcClient.publicClient(server, REALM, "staying").login(BOB, PASSWORD);
-                assertThat(admin.post("/admin/realms/" + REALM + "/logout-all", null).status()).isEqualTo(200);
-                Deadline.await(Duration.ofSeconds(60), "three dead letters", () -> deadLetters().size() == 3);
-                assertThat(attempts()).as("one try of each").isEqualTo(3);
+        try (TemporaryRealm realm = TemporaryRealm.create(server, admin, REALM, RemovedOwnersIT::describe)) {
+            LogoutReceiver receiver = realm.receiver();
+            receiver.behave("leaving", attempt -> new Reply(400, 0));
+            receiver.behave("staying", attempt -> new Reply(400, 0));
+            OidcClient.publicClient(server, REALM, "leaving").login(USER, PASSWORD);
+            OidcClient.publicClient(server, REALM, "staying").login(USER, PASSWORD);
+            OidcClient.publicClient(server, REALM, "staying").login(BOB, PASSWORD);
+            assertThat(admin.post("/admin/realms/" + REALM + "/logout-all", null).status()).isEqualTo(200);
+            Deadline.await(Duration.ofSeconds(60), "three dead letters", () -> deadLetters().size() == 3);
+            assertThat(attempts()).as("one try of each").isEqualTo(3);
 
-                assertThat(admin.delete("/admin/realms/" + REALM + "/clients/" + clientUuid("leaving")).status())
-                        .isEqualTo(204);
-                assertThat(deadLetters()).as("after the client's removal")
-                        .extracting(row -> row.get("clientId").asText() + "/" + row.get("userId").asText())
-                        .containsExactlyInAnyOrder("staying/" + admin.userId(REALM, USER),
-                                "staying/" + admin.userId(REALM, BOB));
-                assertThat(attempts()).as("tries after the client's removal").isEqualTo(2);
+            assertThat(admin.delete("/admin/realms/" + REALM + "/clients/" + clientUuid("leaving")).status())
+                    .isEqualTo(204);
+            assertThat(deadLetters()).as("after the client's removal")
+                    .extracting(row -> row.get("clientId").asText() + "/" + row.get("userId").asText())
+                    .containsExactlyInAnyOrder("staying/" + admin.userId(REALM, USER),
+                            "staying/" + admin.userId(REALM, BOB));
+            assertThat(attempts()).as("tries after the client's removal").isEqualTo(2);
 
-                String bobId = admin.userId(REALM, BOB);
-                assertThat(admin.delete("/admin/realms/" + REALM + "/users/" + bobId).status()).isEqualTo(204);
-                assertThat(deadLetters()).as("after bob's removal")
-                        .extracting(row -> row.get("userId").asText())
-                        .containsExactly(admin.userId(REALM, USER));
-                assertThat(attempts()).as("tries after bob's removal").isEqualTo(1);
+            String bobId = admin.userId(REALM, BOB);
+            assertThat(admin.delete("/admin/realms/" + REALM + "/users/" + bobId).status()).isEqualTo(204);
+            assertThat(deadLetters()).as("after bob's removal")
+                    .extracting(row -> row.get("userId").asText())
+                    .containsExactly(admin.userId(REALM, USER));
+            assertThat(attempts()).as("tries after bob's removal").isEqualTo(1);
 
-                admin.deleteRealm(REALM);
-                createRealm(receiver);
-                assertThat(deadLetters()).as("in a realm created again under the removed one's id").isEmpty();
-                assertThat(attempts()).as("tries in a realm created again under the removed one's id").isZero();
-            } finally {
-                admin.deleteRealm(REALM);
-            }
+            realm.recreate();
+            assertThat(deadLetters()).as("in a realm created again under the removed one's id").isEmpty();
+            assertThat(attempts()).as("tries in a realm created again under the removed one's id").isZero();
         }
     }
 
-    private void createRealm(LogoutReceiver receiver) {
-        RealmFixture realm = new RealmFixture(REALM).user(BOB, PASSWORD).set("id", REALM_ID);
-        withBackchannelLogout(realm.publicClient("leaving"), receiver);
-        withBackchannelLogout(realm.publicClient("staying"), receiver);
-        realm.create(admin);
+    private static void describe(RealmFixture fixture, LogoutReceiver receiver) {
+        fixture.user(BOB, PASSWORD).set("id", REALM_ID);
+        withBackchannelLogout(fixture.publicClient("leaving"), receiver);
+        withBackchannelLogout(fixture.publicClient("staying"), receiver);
     }
 
     private List<JsonNode> deadLetters() {

@@ -1,8 +1,5 @@
 package io.github.sessionguard.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -26,7 +23,8 @@ import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
  * that {@link #server()}, {@link #admin()}, {@link #receiver()} and {@link #client} may fill the class's final
  * fields; it creates the realm before the class's {@code @BeforeAll} methods. When the class is done it closes the
  * receiver and deletes the realm, also when the set-up failed halfway. {@link #perTest} makes the realm (and its
- * receiver and clients) afresh for each test instead, for tests that change it.
+ * receiver and clients) afresh for each test instead, for tests that change it. Either way the realm is a
+ * {@link TemporaryRealm}, which tests that make realms of their own use directly.
  */
 public final class TestRealm implements TestInstancePreConstructCallback, BeforeAllCallback, BeforeEachCallback,
         AfterEachCallback {
@@ -40,11 +38,9 @@ public final class TestRealm implements TestInstancePreConstructCallback, Before
     private final String name;
     private final Description description;
     private final boolean perTest;
-    private final Map<String, OidcClient> clients = new ConcurrentHashMap<>();
     private volatile KeycloakServer server;
     private volatile AdminApi admin;
-    private volatile LogoutReceiver receiver;
-    private volatile RealmFixture fixture;
+    private volatile TemporaryRealm realm;
 
     private TestRealm(String name, Description description, boolean perTest) {
         this.name = name;
@@ -86,7 +82,7 @@ public final class TestRealm implements TestInstancePreConstructCallback, Before
 
     /** The realm's relying party: the back-channel logout endpoint the fixture gave its clients. */
     public LogoutReceiver receiver() {
-        return require(receiver, "receiver");
+        return require(realm, "receiver").receiver();
     }
 
     /**
@@ -94,16 +90,7 @@ public final class TestRealm implements TestInstancePreConstructCallback, Before
      * (per test, for {@link #perTest}), as a field would be: a code flow's PKCE verifier is the same on both legs.
      */
     public OidcClient client(String clientId) {
-        RealmFixture declared = require(fixture, "fixture");
-        return clients.computeIfAbsent(clientId, id -> {
-            for (JsonNode client : declared.json().path("clients")) {
-                if (client.path("clientId").asText().equals(id)) {
-                    return client.path("publicClient").asBoolean() ? OidcClient.publicClient(server, name, id)
-                            : new OidcClient(server, name, id, client.path("secret").asText());
-                }
-            }
-            throw new IllegalArgumentException("Realm " + name + " declares no client " + id);
-        });
+        return require(realm, "fixture").client(clientId);
     }
 
     @Override
@@ -124,15 +111,14 @@ public final class TestRealm implements TestInstancePreConstructCallback, Before
     @Override
     public void beforeAll(ExtensionContext context) {
         if (!perTest) {
-            fixture.create(admin);
+            realm.createOnServer();
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         if (perTest) {
-            describe();
-            fixture.create(admin);
+            realm = TemporaryRealm.create(server, admin, name, description);
         }
     }
 
@@ -144,24 +130,14 @@ public final class TestRealm implements TestInstancePreConstructCallback, Before
     }
 
     private void describe() {
-        receiver = new LogoutReceiver(server, name);
-        RealmFixture described = new RealmFixture(name);
-        description.describe(described, receiver);
-        fixture = described;
+        realm = TemporaryRealm.describe(server, admin, name, description);
     }
 
     private void delete() {
-        try {
-            if (receiver != null) {
-                receiver.close();
-            }
-        } finally {
-            receiver = null;
-            fixture = null;
-            clients.clear();
-            if (admin != null) {
-                admin.deleteRealm(name);
-            }
+        TemporaryRealm made = realm;
+        realm = null;
+        if (made != null) {
+            made.close();
         }
     }
 
