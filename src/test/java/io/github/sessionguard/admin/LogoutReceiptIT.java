@@ -11,13 +11,12 @@ import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
-import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.LogoutReceiver.Reply;
 import io.github.sessionguard.testing.OidcClient;
-import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
+import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 22, part 3: a session's logout receipt. One session of two relying parties ends; one of them refuses its
@@ -45,31 +44,30 @@ class LogoutReceiptIT {
     private static final String FLAKY = "flaky";
     private static final String STEADY = "steady";
 
-    private KeycloakServer server;
-    private AdminApi admin;
-    private LogoutReceiver receiver;
+    @RegisterExtension
+    static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
+        withBackchannelLogout(fixture.publicClient(FLAKY), receiver);
+        withBackchannelLogout(fixture.publicClient(STEADY), receiver);
+        fixture.limitedAdmin("realm-viewer", "view-realm");
+        fixture.limitedAdmin("user-viewer", "view-users");
+    });
+    /** Another realm, whose admin path must not show this realm's session. */
+    @RegisterExtension
+    static final TestRealm otherRealm = TestRealm.of(OTHER_REALM, fixture -> {
+    });
+
+    private final AdminApi admin = realm.admin();
+    private final LogoutReceiver receiver = realm.receiver();
     private final Http http = new Http();
     private String sessionId;
     private String userId;
     private JsonNode receipt;
 
     @BeforeAll
-    void endASessionOfTwoRelyingParties(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        receiver = new LogoutReceiver(server, REALM);
-        RealmFixture realm = new RealmFixture(REALM);
-        withBackchannelLogout(realm.publicClient(FLAKY), receiver);
-        withBackchannelLogout(realm.publicClient(STEADY), receiver);
-        realm.limitedAdmin("realm-viewer", "view-realm");
-        realm.limitedAdmin("user-viewer", "view-users");
-        realm.create(admin);
-        new RealmFixture(OTHER_REALM).create(admin);
-
+    void endASessionOfTwoRelyingParties() {
         receiver.behave(FLAKY, attempt -> attempt == 1 ? new Reply(503, 0) : Reply.ok());
-        OidcClient flaky = OidcClient.publicClient(server, REALM, FLAKY);
-        OidcClient steady = OidcClient.publicClient(server, REALM, STEADY);
-        SsoSession sso = SsoSession.loginTo(flaky, steady);
+        OidcClient steady = realm.client(STEADY);
+        SsoSession sso = SsoSession.loginTo(realm.client(FLAKY), steady);
         sessionId = sso.sessionId();
         userId = sso.userId();
         assertThat(steady.logout(sso.refreshToken(STEADY)).status()).isEqualTo(204);
@@ -79,16 +77,6 @@ class LogoutReceiptIT {
                 result -> result.status() == 200 && StreamSupport.stream(
                                 result.json().get("relyingParties").spliterator(), false)
                         .allMatch(party -> party.get("status").asText().equals("delivered"))).json();
-    }
-
-    @AfterAll
-    void deleteRealms() {
-        try {
-            admin.deleteRealm(REALM);
-            admin.deleteRealm(OTHER_REALM);
-        } finally {
-            receiver.close();
-        }
     }
 
     @Test
