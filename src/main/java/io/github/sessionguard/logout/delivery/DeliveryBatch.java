@@ -158,21 +158,15 @@ final class DeliveryBatch {
      */
     private Outcome judge(Notification notification, Attempt attempt, String url, long sentAt, long now) {
         if (attempt.wasSkipped()) {
-            return new Outcome(notification, attempt, RetryPolicy.Verdict.SKIP, notification.attempts(), null, 0,
+            return new Outcome(notification, attempt, null, 0,
                     tried(notification.attempts() + 1, sentAt, now, AttemptOutcome.SKIPPED, attempt));
         }
         int attempts = notification.attempts() + 1;
-        RetryPolicy.Verdict verdict = retryPolicy.judge(attempt.status(), attempts, notification.queuedAt(), now);
-        long next = verdict == RetryPolicy.Verdict.RETRY
+        AttemptOutcome outcome = retryPolicy.judge(attempt.status(), attempts, notification.queuedAt(), now);
+        long next = outcome == AttemptOutcome.RETRY
                 ? retryPolicy.nextAttemptAt(attempts, notification.queuedAt(), now) : 0;
-        AttemptOutcome outcome = switch (verdict) {
-            case DELIVERED -> AttemptOutcome.DELIVERED;
-            case RETRY -> AttemptOutcome.RETRY;
-            case FAIL -> AttemptOutcome.FAILED;
-            case SKIP -> AttemptOutcome.SKIPPED;
-        };
-        return new Outcome(notification, attempt, verdict, attempts, url != null ? url : notification.logoutUrl(),
-                next, tried(attempts, sentAt, now, outcome, attempt));
+        return new Outcome(notification, attempt, url != null ? url : notification.logoutUrl(), next,
+                tried(attempts, sentAt, now, outcome, attempt));
     }
 
     /** The try as the receipt shows it: the relying party's status, if one answered, and the error, if any. */
@@ -184,18 +178,14 @@ final class DeliveryBatch {
     private final class Outcome {
         private final Notification notification;
         private final Attempt attempt;
-        private final RetryPolicy.Verdict verdict;
-        private final int attempts;
         private final String url;
         private final long nextAttemptAt;
+        /** What the try came to, and its number, as the row and the receipt record them. */
         private final LogoutAttempt tried;
 
-        Outcome(Notification notification, Attempt attempt, RetryPolicy.Verdict verdict, int attempts, String url,
-                long nextAttemptAt, LogoutAttempt tried) {
+        Outcome(Notification notification, Attempt attempt, String url, long nextAttemptAt, LogoutAttempt tried) {
             this.notification = notification;
             this.attempt = attempt;
-            this.verdict = verdict;
-            this.attempts = attempts;
             this.url = url;
             this.nextAttemptAt = nextAttemptAt;
             this.tried = tried;
@@ -216,21 +206,21 @@ final class DeliveryBatch {
                         notification.id());
                 return;
             }
-            switch (verdict) {
+            switch (tried.outcome()) {
                 case DELIVERED -> metrics.delivered(notification.createdAt(), now);
                 case RETRY -> {
                     metrics.retried();
                     LOG.debugf("Back-channel logout to client %s for session %s failed (%s); retry %d at %d",
-                            notification.clientId(), notification.userSessionId(), attempt.error(), attempts,
+                            notification.clientId(), notification.userSessionId(), attempt.error(), tried.number(),
                             nextAttemptAt);
                 }
-                case FAIL -> {
+                case FAILED -> {
                     metrics.failed();
                     LOG.warnf("Back-channel logout to client %s of realm %s for session %s failed for good after %d"
                             + " tries: %s", notification.clientId(), notification.realmId(),
-                            notification.userSessionId(), attempts, attempt.error());
+                            notification.userSessionId(), tried.number(), attempt.error());
                 }
-                case SKIP -> {
+                case SKIPPED -> {
                     metrics.skipped();
                     LOG.debugf("Back-channel logout to client %s of realm %s for session %s skipped: %s",
                             notification.clientId(), notification.realmId(), notification.userSessionId(),

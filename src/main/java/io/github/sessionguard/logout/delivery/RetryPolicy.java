@@ -1,5 +1,6 @@
 package io.github.sessionguard.logout.delivery;
 
+import io.github.sessionguard.logout.outbox.AttemptOutcome;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -10,26 +11,26 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RetryPolicy {
 
-    /** SKIP: never sent, because the client is no longer told; no HTTP answer leads to it. */
-    enum Verdict { DELIVERED, RETRY, FAIL, SKIP }
-
     private final OutboxSettings settings;
 
     RetryPolicy(OutboxSettings settings) {
         this.settings = settings;
     }
 
-    /** @param status the HTTP status, or 0 when no answer came (connection refused, timeout, reset) */
-    Verdict judge(int status, int attemptsMade, long queuedAtMillis, long nowMillis) {
+    /**
+     * @param status the HTTP status, or 0 when no answer came (connection refused, timeout, reset)
+     * @return delivered, retry or failed (skipped is no answer's outcome: the client was no longer told)
+     */
+    AttemptOutcome judge(int status, int attemptsMade, long queuedAtMillis, long nowMillis) {
         if (status >= 200 && status < 300) {
-            return Verdict.DELIVERED;
+            return AttemptOutcome.DELIVERED;
         }
         if (!isRetryable(status)) {
-            return Verdict.FAIL;
+            return AttemptOutcome.FAILED;
         }
         boolean exhausted = (settings.maxAttempts() > 0 && attemptsMade >= settings.maxAttempts())
                 || nowMillis >= queuedAtMillis + settings.maxAge().toMillis();
-        return exhausted ? Verdict.FAIL : Verdict.RETRY;
+        return exhausted ? AttemptOutcome.FAILED : AttemptOutcome.RETRY;
     }
 
     /**

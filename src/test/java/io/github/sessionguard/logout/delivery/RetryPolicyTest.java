@@ -2,6 +2,7 @@ package io.github.sessionguard.logout.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sessionguard.logout.outbox.AttemptOutcome;
 import java.time.Duration;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class RetryPolicyTest {
         long longestWait = 0;
         while (true) {
             attempts++;
-            if (policy.judge(503, attempts, queuedAt, now) == RetryPolicy.Verdict.FAIL) {
+            if (policy.judge(503, attempts, queuedAt, now) == AttemptOutcome.FAILED) {
                 break;
             }
             long next = policy.nextAttemptAt(attempts, queuedAt, now);
@@ -44,18 +45,18 @@ class RetryPolicyTest {
         int attempts = 0;
         while (now < Duration.ofMinutes(20).toMillis()) {
             attempts++;
-            assertThat(policy.judge(0, attempts, queuedAt, now)).isEqualTo(RetryPolicy.Verdict.RETRY);
+            assertThat(policy.judge(0, attempts, queuedAt, now)).isEqualTo(AttemptOutcome.RETRY);
             now = policy.nextAttemptAt(attempts, queuedAt, now);
         }
-        assertThat(policy.judge(200, attempts + 1, queuedAt, now)).isEqualTo(RetryPolicy.Verdict.DELIVERED);
+        assertThat(policy.judge(200, attempts + 1, queuedAt, now)).isEqualTo(AttemptOutcome.DELIVERED);
     }
 
     @Test
     void aClientErrorIsFinalAndMaxAttemptsStillLimitsWhenSet() {
-        assertThat(new RetryPolicy(DEFAULTS).judge(400, 1, 0, 0)).isEqualTo(RetryPolicy.Verdict.FAIL);
+        assertThat(new RetryPolicy(DEFAULTS).judge(400, 1, 0, 0)).isEqualTo(AttemptOutcome.FAILED);
         OutboxSettings twelve = new OutboxSettings(true, 16, 4, Duration.ofSeconds(2), Duration.ofSeconds(15),
                 Duration.ofSeconds(2), 12, Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofMinutes(30),
                 Duration.ofSeconds(1), Duration.ofMinutes(1), 200, Duration.ofDays(7), Duration.ofSeconds(10));
-        assertThat(new RetryPolicy(twelve).judge(503, 12, 0, 0)).isEqualTo(RetryPolicy.Verdict.FAIL);
+        assertThat(new RetryPolicy(twelve).judge(503, 12, 0, 0)).isEqualTo(AttemptOutcome.FAILED);
     }
 }
