@@ -60,7 +60,13 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
         tier.setOptions(Arrays.stream(Tier.values()).map(Tier::id).toList());
         properties.add(tier);
         for (TierSetting setting : TierSetting.policyValues()) {
-            properties.add(setting.isDuration() ? duration(setting) : toggle(setting));
+            properties.add(switch (setting.kind()) {
+                case DURATION, DURATION_OR_ZERO -> duration(setting);
+                case COUNT -> count(setting);
+                case CHOICE -> choice(setting);
+                case SWITCH -> toggle(setting);
+                case TIER -> throw new IllegalStateException("'tier' is not a policy value");
+            });
         }
         return List.copyOf(properties);
     }
@@ -71,6 +77,25 @@ public final class SessionTierExecutorFactory implements ClientPolicyExecutorPro
                 setting.help() + " Whole seconds. Empty keeps the tier's value: " + TierPresets.describe(setting)
                         + ".",
                 ProviderConfigProperty.STRING_TYPE, null);
+    }
+
+    private static ProviderConfigProperty count(TierSetting setting) {
+        return new ProviderConfigProperty(setting.key(), setting.label(),
+                setting.help() + " A whole number from 0 to " + TierSetting.LARGEST_COUNT
+                        + ". Empty keeps the tier's value: " + TierPresets.describe(setting) + ".",
+                ProviderConfigProperty.STRING_TYPE, null);
+    }
+
+    /** The choices after the preset, as a switch offers it. */
+    private static ProviderConfigProperty choice(TierSetting setting) {
+        ProviderConfigProperty property = new ProviderConfigProperty(setting.key(), setting.label(),
+                setting.help() + " '" + TierSetting.PRESET + "' keeps the tier's value: "
+                        + TierPresets.describe(setting) + ".",
+                ProviderConfigProperty.LIST_TYPE, TierSetting.PRESET);
+        List<String> options = new ArrayList<>(List.of(TierSetting.PRESET));
+        options.addAll(setting.choices());
+        property.setOptions(options);
+        return property;
     }
 
     /** A three-way choice rather than a switch, so that "keep the tier's preset" is something the form can say. */

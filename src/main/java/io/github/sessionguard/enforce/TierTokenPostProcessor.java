@@ -1,5 +1,7 @@
 package io.github.sessionguard.enforce;
 
+import io.github.sessionguard.limit.SessionLimit;
+import io.github.sessionguard.logout.participants.JoinedSession;
 import io.github.sessionguard.rotation.RefreshTokenRotation;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.RequestTier;
@@ -20,8 +22,8 @@ import org.keycloak.services.cors.Cors;
  * token response (authorization code, refresh, password, client credentials, device, CIBA, implicit and hybrid, token
  * exchange, JWT bearer), after every client-policy executor and just before the tokens are signed. Here, once per
  * response and from the request's one effective tier: the token-hardening refusals no event reaches on every grant,
- * the absolute lifetime and the offline refusal, rotation of the
- * refresh token, and the caps on the access and refresh tokens. Whatever the client's policy condition.
+ * the absolute lifetime and the offline refusal, the session limit where a grant creates or joins a session, rotation
+ * of the refresh token, and the caps on the access and refresh tokens. Whatever the client's policy condition.
  */
 final class TierTokenPostProcessor implements TokenPostProcessor {
 
@@ -53,6 +55,12 @@ final class TierTokenPostProcessor implements TokenPostProcessor {
         try {
             new TokenHardening(session, tier.get()).beforeIssue(client, RequestTier.grant(session));
             shaper.refuseForbidden(clientSession.getUserSession(), context.refreshToken());
+            SessionLimit limit = new SessionLimit(session, tier.get());
+            if (limit.applies()) {
+                for (JoinedSession joined : JoinedSession.of(session, context)) {
+                    limit.admit(joined.userSession(), client);
+                }
+            }
             if (tier.get().policy().rotateRefreshTokens() && context.refreshToken() != null) {
                 RefreshTokenRotation rotation = new RefreshTokenRotation(session, tier.get());
                 if (context.requestRefreshToken() != null) {

@@ -12,6 +12,8 @@ import io.github.sessionguard.logout.participants.TierDeadlines;
 import io.github.sessionguard.notify.NoticeReason;
 import io.github.sessionguard.notify.UserNoticeProvider;
 import io.github.sessionguard.tier.ClientLastUse;
+import io.github.sessionguard.tier.RequestTier;
+import io.github.sessionguard.tier.TierPolicy;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -53,12 +55,13 @@ public final class LogoutFunnel {
      *
      * @param tier the client's tier deadlines in this request, which schedule the first look; the scan reads the tier
      *             in force again when it looks
+     * @param counted the client's tier limits sessions, which counts these records: recorded even if never told
      */
     public void clientJoined(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession,
-            TierDeadlines tier) {
+            TierDeadlines tier, boolean counted) {
         RealmModel realm = userSession.getRealm();
         ClientModel client = clientSession.getClient();
-        if (outbox() == null || !told(realm, client, userSession)) {
+        if (!counted && (outbox() == null || !told(realm, client, userSession))) {
             return;
         }
         long now = Time.currentTime();
@@ -94,8 +97,9 @@ public final class LogoutFunnel {
             for (AuthenticatedClientSessionModel clientSession : clientSessions) {
                 tell(realm, userSession, clientSession, reason);
             }
-            new ParticipantStore(session).forgetSession(userSession.getId(), userSession.isOffline());
         }
+        // Even with the outbox off: a session limit counts the participations of clients that are never told.
+        new ParticipantStore(session).forgetSession(userSession.getId(), userSession.isOffline());
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), null, reason);
         noticeUser(realm, userSession, reason, () -> cause != null ? List.of(cause)
                 : clientSessions.stream().map(AuthenticatedClientSessionModel::getClient).distinct().toList());
@@ -113,9 +117,9 @@ public final class LogoutFunnel {
                 userSession.getUser().getUsername(), realm.getName(), clientId, reason.detail());
         if (outbox() != null) {
             tell(realm, userSession, clientSession, reason);
-            new ParticipantStore(session).forget(userSession.getId(), clientSession.getClient().getId(),
-                    userSession.isOffline());
         }
+        new ParticipantStore(session).forget(userSession.getId(), clientSession.getClient().getId(),
+                userSession.isOffline());
         ClientModel client = clientSession.getClient();
         ClientLastUse.keepBeforeEnding(userSession, clientSession);
         clientSession.detachFromUserSession();
@@ -134,12 +138,23 @@ public final class LogoutFunnel {
     public boolean clientEndedByKeycloak(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
         ClientModel client = clientSession.getClient();
         if (outbox() == null || BackchannelTarget.configuredUrl(client) == null) {
+            forgetIfCounted(userSession, client);
             return false;
         }
         RealmModel realm = userSession.getRealm();
         tell(realm, userSession, clientSession, DeathReason.LOGOUT);
         new ParticipantStore(session).forget(userSession.getId(), client.getId(), userSession.isOffline());
         return true;
+    }
+
+    /**
+     * A client that is never told still has a participation where its tier limits sessions; one whose part Keycloak
+     * ended must not count as live, nor wait for the scan to be forgotten under another reason.
+     */
+    private void forgetIfCounted(UserSessionModel userSession, ClientModel client) {
+        if (RequestTier.ofDeath(session, client).map(TierPolicy::limitsSessions).orElse(false)) {
+            new ParticipantStore(session).forget(userSession.getId(), client.getId(), userSession.isOffline());
+        }
     }
 
     /**
@@ -162,7 +177,7 @@ public final class LogoutFunnel {
 
     /**
      * The deaths a user should hear of: caused by someone else, and calling for action (a stolen token, a password an
-     * administrator reset, an account an administrator disabled). A deleted user has no one left to tell; the other
+     * administrator reset, an account an administrator disabled, a sign-in elsewhere that pushed a session out). A deleted user has no one left to tell; the other
      * reasons are the user's own doing or the clock's.
      */
     static NoticeReason noticeReason(DeathReason reason) {
@@ -170,6 +185,7 @@ public final class LogoutFunnel {
             case REFRESH_TOKEN_REUSED -> NoticeReason.REFRESH_TOKEN_REUSED;
             case CREDENTIAL_CHANGED -> NoticeReason.CREDENTIAL_CHANGED;
             case USER_DISABLED -> NoticeReason.USER_DISABLED;
+            case SESSION_LIMIT -> NoticeReason.SESSION_LIMIT;
             default -> null;
         };
     }

@@ -92,6 +92,17 @@ public final class SessionEnder {
                 .forEach(userSession -> endInThisTransaction(session, realm, userSession, reason, null));
     }
 
+    /**
+     * Ends one (online or offline) user session in the caller's transaction, so that it ends only if the request that
+     * ends it succeeds (a sign-in that makes room under a session limit).
+     *
+     * @param cause the client whose request ended the session, which the user's notice names
+     */
+    public static void endInCallersTransaction(KeycloakSession session, RealmModel realm, UserSessionModel userSession,
+            DeathReason reason, ClientModel cause) {
+        endInThisTransaction(session, realm, userSession, reason, cause);
+    }
+
     private static void endInThisTransaction(KeycloakSession session, RealmModel realm, UserSessionModel userSession,
             DeathReason reason, ClientModel cause) {
         LOG.debugf("Ending session %s of user %s in realm %s: %s", userSession.getId(),

@@ -3,6 +3,7 @@ package io.github.sessionguard.logout;
 import io.github.sessionguard.StatelessProviderFactory;
 import io.github.sessionguard.logout.outbox.LogoutAttemptEntity;
 import io.github.sessionguard.logout.outbox.LogoutNotificationEntity;
+import io.github.sessionguard.logout.participants.SessionLimitLockEntity;
 import io.github.sessionguard.logout.participants.SessionParticipantEntity;
 import java.util.List;
 import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
@@ -10,7 +11,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.models.KeycloakSession;
 
 /**
- * Adds Session Guard's tables (the outbox and its attempts, the participants) to Keycloak's own database, created and
+ * Adds Session Guard's tables (the outbox and its attempts, the participants, the session-limit locks) to Keycloak's own database, created and
  * migrated by its Liquibase changelog.
  */
 public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProviderFactory,
@@ -25,7 +26,8 @@ public final class SessionGuardJpaEntityProviderFactory implements JpaEntityProv
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(LogoutNotificationEntity.class, LogoutAttemptEntity.class, SessionParticipantEntity.class);
+        return List.of(LogoutNotificationEntity.class, LogoutAttemptEntity.class, SessionParticipantEntity.class,
+                SessionLimitLockEntity.class);
     }
 
     @Override

@@ -11,7 +11,12 @@ public enum NoticeReason {
     /** An administrator reset the password. */
     CREDENTIAL_CHANGED("credential_changed", false),
     /** An administrator disabled the account. */
-    USER_DISABLED("user_disabled", false);
+    USER_DISABLED("user_disabled", false),
+    /**
+     * A sign-in past the tier's session limit ended the oldest session: the email names that sign-in's request, so the
+     * user can tell their own new device from someone else's.
+     */
+    SESSION_LIMIT("session_limit", true);
 
     private final String key;
     private final boolean namesTheRequest;

@@ -68,7 +68,13 @@ public final class TierConfigurationParser {
         for (TierSetting setting : TierSetting.policyValues()) {
             Object value = given.get(setting);
             if (value != null) {
-                policy = policy.with(setting, setting.isDuration() ? duration(setting, value) : flag(setting, value));
+                policy = policy.with(setting, switch (setting.kind()) {
+                    case DURATION, DURATION_OR_ZERO -> duration(setting, value);
+                    case COUNT -> count(setting, value);
+                    case CHOICE -> choice(setting, value);
+                    case SWITCH -> flag(setting, value);
+                    case TIER -> throw new IllegalStateException("'tier' is not a policy value");
+                });
             } else if (setting == TierSetting.REAUTH_MAX_AGE) {
                 // The preset re-authenticates when the absolute lifetime runs out, so an overridden max-lifespan
                 // carries reauth-max-age with it unless that is overridden too.
@@ -112,6 +118,30 @@ public final class TierConfigurationParser {
         } catch (NumberFormatException | ArithmeticException e) {
             throw notWholeSeconds(setting, value);
         }
+    }
+
+    private static long count(TierSetting setting, Object value) {
+        String text = String.valueOf(value).trim();
+        long count;
+        try {
+            count = value instanceof Boolean ? -1 : new BigDecimal(text).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            count = -1;
+        }
+        if (count < 0 || count > TierSetting.LARGEST_COUNT) {
+            throw invalid("'" + setting.key() + "' must be a whole number from 0 (no limit) to "
+                    + TierSetting.LARGEST_COUNT + "; got '" + value + "'");
+        }
+        return count;
+    }
+
+    private static String choice(TierSetting setting, Object value) {
+        String text = String.valueOf(value).trim();
+        if (!setting.choices().contains(text)) {
+            throw invalid("'" + setting.key() + "' must be one of " + String.join(", ", setting.choices()) + " or "
+                    + TierSetting.PRESET + "; got '" + value + "'");
+        }
+        return text;
     }
 
     private static InvalidTierConfigurationException notWholeSeconds(TierSetting setting, Object value) {

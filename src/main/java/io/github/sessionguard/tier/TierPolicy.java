@@ -25,11 +25,13 @@ public final class TierPolicy {
         return new TierPolicy(values);
     }
 
-    /** This policy with one value replaced: a {@code Long} of seconds for a duration, a {@code Boolean} for a switch.
+    /**
+     * This policy with one value replaced: a {@code Long} of seconds for a duration or of a count, a {@code Boolean}
+     * for a switch, the {@code String} of a choice.
      */
     public TierPolicy with(TierSetting setting, Object value) {
-        Class<?> type = setting.isDuration() ? Long.class : Boolean.class;
-        if (setting.kind() == TierSetting.Kind.TIER || !type.isInstance(value)) {
+        Class<?> type = setting.kind() == TierSetting.Kind.TIER ? Void.class : setting.valueType();
+        if (!type.isInstance(value)) {
             throw new IllegalArgumentException(setting.key() + " takes a " + type.getSimpleName() + ", not " + value);
         }
         Map<TierSetting, Object> changed = new EnumMap<>(values);
@@ -37,7 +39,7 @@ public final class TierPolicy {
         return new TierPolicy(changed);
     }
 
-    /** The value of one setting: a {@code Long} of seconds or a {@code Boolean}. */
+    /** The value of one setting: a {@code Long} (seconds, or a count), a {@code Boolean} or a choice's {@code String}. */
     public Object value(TierSetting setting) {
         return values.get(setting);
     }
@@ -121,6 +123,20 @@ public final class TierPolicy {
      * account. */
     public boolean notifyUser() {
         return on(TierSetting.NOTIFY_USER);
+    }
+
+    /** Live sessions one user may hold in the client at once (online and offline each); 0 sets no limit. */
+    public long maxSessions() {
+        return (Long) values.get(TierSetting.MAX_SESSIONS);
+    }
+
+    public boolean limitsSessions() {
+        return maxSessions() > 0;
+    }
+
+    /** What a grant past {@link #maxSessions()} does. */
+    public SessionLimitAction sessionLimitAction() {
+        return SessionLimitAction.fromId((String) values.get(TierSetting.SESSION_LIMIT_ACTION));
     }
 
     private long seconds(TierSetting setting) {

@@ -25,7 +25,16 @@ public final class TierPresets {
             throw new IllegalArgumentException("'tier' chooses the preset; it has no value of its own");
         }
         Object value = policy.value(setting);
-        return value instanceof Long seconds ? seconds(seconds) : String.valueOf(value);
+        return switch (setting.kind()) {
+            case DURATION, DURATION_OR_ZERO -> seconds((Long) value);
+            case COUNT -> count((Long) value);
+            default -> String.valueOf(value);
+        };
+    }
+
+    /** A limit: {@code 0 (no limit)}, or the number. */
+    public static String count(long count) {
+        return count == 0 ? "0 (no limit)" : String.valueOf(count);
     }
 
     /** Whole seconds, with the largest unit they make when that is shorter to read: {@code 900 s (15 min)}. */

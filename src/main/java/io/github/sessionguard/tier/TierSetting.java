@@ -82,16 +82,32 @@ public enum TierSetting {
     NOTIFY_USER("notify-user", Kind.SWITCH, Stricter.ON, "Notify user",
             "The user gets one email (through the realm's SMTP settings, to a verified address) when Session Guard"
                     + " ends their sessions for a reused refresh token, an admin password reset or a disabled"
-                    + " account.",
-            true, true, false);
+                    + " account, and when a sign-in past max-sessions ended their oldest session.",
+            true, true, false),
+    // No tier limits sessions by its preset: how many devices a user may use at once is the product's decision.
+    MAX_SESSIONS("max-sessions", Kind.COUNT, Stricter.FEWER, "Max sessions",
+            "Live sessions one user may hold in the client at once, checked on every grant that creates or joins a"
+                    + " session (code, device, CIBA, password, token exchange), on every node. Offline sessions are"
+                    + " counted apart from online ones, each against this number. 0 sets no limit.",
+            0L, 0L, 0L),
+    SESSION_LIMIT_ACTION("session-limit-action", Kind.CHOICE, Stricter.FIRST_CHOICE, "Session limit action",
+            "What a grant past max-sessions does. end-oldest: the user's oldest session in the client ends (every"
+                    + " client of it is told, reason session_limit). refuse-new: the grant is refused (invalid_grant,"
+                    + " naming the tier and the limit) and the sessions already live stay.",
+            SessionLimitAction.ids(), SessionLimitAction.END_OLDEST.id(), SessionLimitAction.END_OLDEST.id(),
+            SessionLimitAction.END_OLDEST.id());
 
     /** A switch left at this value (or empty) keeps the tier's preset; the admin console offers it first. */
     public static final String PRESET = "preset";
 
     /**
-     * How a value is written: the tier's name; whole seconds, positive (or, for a grace period, zero too); a switch.
+     * How a value is written: the tier's name; whole seconds, positive (or, for a grace period, zero too); a switch; a
+     * whole number from 0, where 0 sets no limit; one of the setting's {@link #choices()}.
      */
-    public enum Kind { TIER, DURATION, DURATION_OR_ZERO, SWITCH }
+    public enum Kind { TIER, DURATION, DURATION_OR_ZERO, SWITCH, COUNT, CHOICE }
+
+    /** The largest count a setting takes: far above any sensible number of devices, and a typo is refused. */
+    public static final long LARGEST_COUNT = 1_000;
 
     /** Which of two values honours both, when several policies put one client under a tier. */
     public enum Stricter {
@@ -102,7 +118,11 @@ public enum TierSetting {
         /** A switch that protects when on: on if either is on. */
         ON,
         /** A switch that opens something when on (offline access): on only if both are on. */
-        OFF
+        OFF,
+        /** A limit where 0 sets none: the smaller of two limits, and no limit only if neither sets one. */
+        FEWER,
+        /** A choice: the one listed first in {@link #choices()}, which are listed strictest first. */
+        FIRST_CHOICE
     }
 
     private final String key;
@@ -111,10 +131,17 @@ public enum TierSetting {
     private final String label;
     private final String help;
     private final List<Object> presets;
+    private final List<String> choices;
 
     TierSetting(String key, Kind kind, Stricter stricter, String label, String help, Object high, Object medium,
             Object low) {
+        this(key, kind, stricter, label, help, List.of(), high, medium, low);
+    }
+
+    TierSetting(String key, Kind kind, Stricter stricter, String label, String help, List<String> choices,
+            Object high, Object medium, Object low) {
         this.key = key;
+        this.choices = choices;
         this.kind = kind;
         this.stricter = stricter;
         this.label = label;
@@ -162,6 +189,21 @@ public enum TierSetting {
         return presets.get(tier.ordinal());
     }
 
+    /** The values a choice takes, strictest first; empty for every other kind. */
+    public List<String> choices() {
+        return choices;
+    }
+
+    /** The type of this setting's value in a {@link TierPolicy}. */
+    Class<?> valueType() {
+        return switch (kind) {
+            case TIER -> throw new IllegalArgumentException("'tier' chooses the preset; it has no value of its own");
+            case DURATION, DURATION_OR_ZERO, COUNT -> Long.class;
+            case SWITCH -> Boolean.class;
+            case CHOICE -> String.class;
+        };
+    }
+
     /** Of two values of this setting, the one that honours both. */
     Object stricter(Object a, Object b) {
         return switch (stricter) {
@@ -169,6 +211,8 @@ public enum TierSetting {
             case SHORTER -> Math.min((Long) a, (Long) b);
             case ON -> (Boolean) a || (Boolean) b;
             case OFF -> (Boolean) a && (Boolean) b;
+            case FEWER -> (Long) a == 0 ? b : (Long) b == 0 ? a : (Object) Math.min((Long) a, (Long) b);
+            case FIRST_CHOICE -> choices().indexOf(a) <= choices().indexOf(b) ? a : b;
         };
     }
 

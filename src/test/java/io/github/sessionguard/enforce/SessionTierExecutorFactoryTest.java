@@ -41,4 +41,14 @@ class SessionTierExecutorFactoryTest {
         assertThat(form.get(TierSetting.REAUTH_AFTER_IDLE.key()).getHelpText())
                 .contains("idle timeout", "high true, medium true, low false");
     }
+
+    @Test
+    void sessionLimitFieldsSayWhatTheyTakeAndEveryTiersValue() {
+        assertThat(form.get(TierSetting.MAX_SESSIONS.key()).getHelpText())
+                .contains("0 sets no limit", "high 0 (no limit), medium 0 (no limit), low 0 (no limit)");
+        ProviderConfigProperty action = form.get(TierSetting.SESSION_LIMIT_ACTION.key());
+        assertThat(action.getOptions()).containsExactly("preset", "refuse-new", "end-oldest");
+        assertThat(action.getDefaultValue()).isEqualTo("preset");
+        assertThat(action.getHelpText()).contains("high end-oldest, medium end-oldest, low end-oldest");
+    }
 }

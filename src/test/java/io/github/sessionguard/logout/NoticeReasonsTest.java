@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Tests which deaths the funnel tells the user about: a replay, an admin password reset, a disabled account. */
+/** Which deaths the funnel tells the user about: a reuse, an admin password reset, a disabled account, a session limit. */
 class NoticeReasonsTest {
 
     @Test
-    void onlyReplayPasswordResetAndDisablingAreTheUsersBusiness() {
+    void onlyReuseResetDisablingAndSessionLimitAreTheUsersBusiness() {
         Map<DeathReason, NoticeReason> notices = Arrays.stream(DeathReason.values())
                 .filter(reason -> LogoutFunnel.noticeReason(reason) != null)
                 .collect(Collectors.toMap(reason -> reason, LogoutFunnel::noticeReason));
@@ -21,6 +21,7 @@ class NoticeReasonsTest {
         assertThat(notices).containsExactlyInAnyOrderEntriesOf(Map.of(
                 DeathReason.REFRESH_TOKEN_REUSED, NoticeReason.REFRESH_TOKEN_REUSED,
                 DeathReason.CREDENTIAL_CHANGED, NoticeReason.CREDENTIAL_CHANGED,
-                DeathReason.USER_DISABLED, NoticeReason.USER_DISABLED));
+                DeathReason.USER_DISABLED, NoticeReason.USER_DISABLED,
+                DeathReason.SESSION_LIMIT, NoticeReason.SESSION_LIMIT));
     }
 }

@@ -33,7 +33,7 @@ class ReadmeTierTablesTest {
         StringBuilder table = new StringBuilder("| key | high | medium | low |\n|---|---|---|---|\n");
         for (TierSetting setting : TierSetting.policyValues()) {
             table.append("| `").append(setting.key()).append("` | ").append(Arrays.stream(Tier.values())
-                    .map(tier -> value(setting.preset(tier))).collect(Collectors.joining(" | "))).append(" |\n");
+                    .map(tier -> value(setting, setting.preset(tier))).collect(Collectors.joining(" | "))).append(" |\n");
         }
         return table.toString();
     }
@@ -47,6 +47,9 @@ class ReadmeTierTablesTest {
                 case DURATION -> "seconds";
                 case DURATION_OR_ZERO -> "seconds, or 0";
                 case SWITCH -> "boolean";
+                case COUNT -> "whole number, 0 = no limit";
+                case CHOICE -> setting.choices().stream().map(choice -> "`" + choice + "`")
+                        .collect(Collectors.joining(", "));
             };
             table.append("| `").append(setting.key()).append("` | ").append(type).append(" | ")
                     .append(setting.help()).append(" |\n");
@@ -54,8 +57,9 @@ class ReadmeTierTablesTest {
         return table.toString();
     }
 
-    private static String value(Object preset) {
-        if (preset instanceof Long seconds) {
+    private static String value(TierSetting setting, Object preset) {
+        if (setting.isDuration()) {
+            long seconds = (Long) preset;
             String readable = TierPresets.readable(seconds);
             return readable.equals(seconds + " s") ? String.valueOf(seconds) : seconds + " (" + readable + ")";
         }

@@ -278,6 +278,48 @@ class TierConfigurationParserTest {
                 "'reauth-max-age' (50000 s)", "must not be greater than", "'max-lifespan' (43200 s)");
     }
 
+    @Test
+    void noTierLimitsSessionsByItsPreset() {
+        for (Tier tier : Tier.values()) {
+            assertThat(tier.preset().maxSessions()).as(tier.id()).isZero();
+            assertThat(tier.preset().sessionLimitAction()).as(tier.id()).isEqualTo(SessionLimitAction.END_OLDEST);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("twoSessions")
+    void maxSessionsAcceptsWholeNumbersAndChangesNothingElse(Object two) {
+        TierPolicy policy = parse("tier", "medium", "max-sessions", two);
+
+        assertThat(policy.maxSessions()).isEqualTo(2);
+        assertSameExceptFor(policy, "maxSessions", Tier.MEDIUM.preset());
+    }
+
+    static Stream<Object> twoSessions() {
+        return Stream.of(2, 2L, "2", " 2 ", "2.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "1001", "1.5", "two", "true"})
+    void maxSessionsOutsideZeroToAThousandIsRejected(String value) {
+        assertRejected(config("tier", "high", "max-sessions", value),
+                "'max-sessions' must be a whole number from 0 (no limit) to 1000", "got '" + value + "'");
+    }
+
+    @Test
+    void sessionLimitActionTakesRefuseNew() {
+        TierPolicy policy = parse("tier", "low", "session-limit-action", "refuse-new");
+
+        assertThat(policy.sessionLimitAction()).isEqualTo(SessionLimitAction.REFUSE_NEW);
+        assertSameExceptFor(policy, "sessionLimitAction", Tier.LOW.preset());
+    }
+
+    @Test
+    void sessionLimitActionOtherThanItsChoicesIsRejected() {
+        assertRejected(config("tier", "low", "session-limit-action", "end-newest"),
+                "'session-limit-action' must be one of refuse-new, end-oldest or preset", "got 'end-newest'");
+    }
+
     private static TierPolicy parse(Object... keysAndValues) {
         return TierConfigurationParser.parse(config(keysAndValues)).policy();
     }

@@ -52,7 +52,7 @@ class TierPolicyTest {
     @Test
     void everyValueIsReadFromItsOwnSetting() {
         for (TierSetting setting : TierSetting.policyValues()) {
-            Object changed = setting.isDuration() ? Long.valueOf(12_345) : !(Boolean) setting.preset(Tier.HIGH);
+            Object changed = changed(setting);
             TierPolicy policy = Tier.HIGH.preset().with(setting, changed);
             for (TierSetting other : TierSetting.policyValues()) {
                 assertThat(policy.value(other)).as(other.key() + " after changing " + setting.key())
@@ -65,10 +65,12 @@ class TierPolicyTest {
     @Test
     void everyAccessorReadsTheSettingItIsNamedAfter() throws ReflectiveOperationException {
         for (TierSetting setting : TierSetting.policyValues()) {
-            Object changed = setting.isDuration() ? Long.valueOf(12_345) : !(Boolean) setting.preset(Tier.HIGH);
+            Object changed = changed(setting);
             TierPolicy policy = Tier.HIGH.preset().with(setting, changed);
-            assertThat(TierPolicy.class.getMethod(setting.jsonName()).invoke(policy)).as(setting.jsonName() + "()")
-                    .isEqualTo(changed);
+            // A choice's accessor answers its enum, whose text is the choice.
+            Object read = TierPolicy.class.getMethod(setting.jsonName()).invoke(policy);
+            assertThat(setting.kind() == TierSetting.Kind.CHOICE ? String.valueOf(read) : read)
+                    .as(setting.jsonName() + "()").isEqualTo(changed);
         }
     }
 
@@ -80,9 +82,40 @@ class TierPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** 0 sets no limit, so it is the loosest limit, not the smallest number. */
+    @ParameterizedTest
+    @CsvSource({"0, 0, 0", "0, 3, 3", "3, 0, 3", "2, 5, 2", "5, 2, 2"})
+    void strictestMaxSessionsIsTheSmallerLimit(long first, long second, long expected) {
+        TierPolicy a = Tier.HIGH.preset().with(TierSetting.MAX_SESSIONS, first);
+        TierPolicy b = Tier.HIGH.preset().with(TierSetting.MAX_SESSIONS, second);
+
+        assertThat(a.strictest(b).maxSessions()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"end-oldest, end-oldest, end-oldest", "end-oldest, refuse-new, refuse-new",
+            "refuse-new, end-oldest, refuse-new"})
+    void strictestSessionLimitActionRefusesIfEitherDoes(String first, String second, String expected) {
+        TierPolicy a = Tier.HIGH.preset().with(TierSetting.SESSION_LIMIT_ACTION, first);
+        TierPolicy b = Tier.HIGH.preset().with(TierSetting.SESSION_LIMIT_ACTION, second);
+
+        assertThat(a.strictest(b).sessionLimitAction()).isEqualTo(SessionLimitAction.fromId(expected));
+    }
+
     @Test
     void strictestOfHighAndLowIsHigh() {
         assertThat(Tier.HIGH.preset().strictest(Tier.LOW.preset())).isEqualTo(Tier.HIGH.preset());
+    }
+
+    /** A value of the setting that differs from high's preset. */
+    private static Object changed(TierSetting setting) {
+        return switch (setting.kind()) {
+            case DURATION, DURATION_OR_ZERO, COUNT -> Long.valueOf(12_345);
+            case SWITCH -> !(Boolean) setting.preset(Tier.HIGH);
+            case CHOICE -> setting.choices().stream().filter(choice -> !choice.equals(setting.preset(Tier.HIGH)))
+                    .findFirst().orElseThrow();
+            case TIER -> throw new IllegalArgumentException("'tier' has no value");
+        };
     }
 
     private static TierPolicy durations(long idle, long max, long access, long reauth, long grace) {
@@ -95,7 +128,7 @@ class TierPolicyTest {
     private static TierPolicy safetySwitches(boolean on) {
         TierPolicy policy = Tier.HIGH.preset();
         for (TierSetting setting : TierSetting.policyValues()) {
-            if (!setting.isDuration() && setting != TierSetting.OFFLINE_ACCESS) {
+            if (setting.kind() == TierSetting.Kind.SWITCH && setting != TierSetting.OFFLINE_ACCESS) {
                 policy = policy.with(setting, on);
             }
         }

@@ -4,6 +4,7 @@ import io.github.sessionguard.logout.LogoutFunnel;
 import io.github.sessionguard.logout.outbox.DeathReason;
 import io.github.sessionguard.logout.outbox.OutboxStore;
 import io.github.sessionguard.logout.participants.ParticipantStore;
+import io.github.sessionguard.logout.participants.SessionLimitLock;
 import java.util.stream.Stream;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
@@ -46,6 +47,7 @@ public final class SessionDeathListenerFactory implements EventListenerProviderF
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new OutboxStore(removed.getKeycloakSession()).purgeRealm(removed.getRealm().getId());
                 new ParticipantStore(removed.getKeycloakSession()).purgeRealm(removed.getRealm().getId());
+                new SessionLimitLock(removed.getKeycloakSession()).purgeRealm(removed.getRealm().getId());
             } else if (event instanceof ClientModel.ClientRemovedEvent removed) {
                 new OutboxStore(removed.getKeycloakSession()).purgeClient(removed.getClient().getId());
                 new ParticipantStore(removed.getKeycloakSession()).purgeClient(removed.getClient().getId());
@@ -64,6 +66,7 @@ public final class SessionDeathListenerFactory implements EventListenerProviderF
                 .forEach(userSession -> funnel.sessionEnded(realm, userSession, DeathReason.USER_DELETED));
         new OutboxStore(session).purgeUser(realm.getId(), user.getId());
         new ParticipantStore(session).purgeUser(realm.getId(), user.getId());
+        new SessionLimitLock(session).purgeUser(user.getId());
     }
 
     @Override

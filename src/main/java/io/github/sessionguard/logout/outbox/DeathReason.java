@@ -18,6 +18,8 @@ public enum DeathReason {
     REALM_SIGN_OUT("realm_sign_out"),
     TIER_IDLE_TIMEOUT("tier_idle_timeout"),
     TIER_MAX_LIFESPAN("tier_max_lifespan"),
+    /** A sign-in past the tier's max-sessions ended the user's oldest session in the client. */
+    SESSION_LIMIT("session_limit"),
     SESSION_EXPIRED("session_expired");
 
     private final String detail;

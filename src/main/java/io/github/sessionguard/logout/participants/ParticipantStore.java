@@ -168,6 +168,13 @@ public final class ParticipantStore {
                 .setMaxResults(limit).getResultStream().map(Participant::of).toList();
     }
 
+    /** The user's online (or offline) participations in the client: the sessions a session limit counts. */
+    public List<Participant> ofUserInClient(String realmId, String userId, String clientUuid, boolean offline) {
+        return em.createNamedQuery("sgParticipantsOfUserInClient", SessionParticipantEntity.class)
+                .setParameter("realmId", realmId).setParameter("userId", userId).setParameter("clientUuid", clientUuid)
+                .setParameter("offline", offline).getResultStream().map(Participant::of).toList();
+    }
+
     public int purgeRealm(String realmId) {
         return em.createNamedQuery("sgPurgeParticipantsOfRealm").setParameter("realmId", realmId).executeUpdate();
     }

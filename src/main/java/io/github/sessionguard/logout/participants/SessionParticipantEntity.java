@@ -46,6 +46,9 @@ import jakarta.persistence.Table;
                 + " where p.clientUuid = :clientUuid and p.checkAt > :now"),
         @NamedQuery(name = "sgPurgeParticipantsOfClient", query = "delete from SessionParticipantEntity p"
                 + " where p.clientUuid = :clientUuid"),
+        @NamedQuery(name = "sgParticipantsOfUserInClient", query = "select p from SessionParticipantEntity p"
+                + " where p.realmId = :realmId and p.userId = :userId and p.clientUuid = :clientUuid"
+                + " and p.offline = :offline"),
         @NamedQuery(name = "sgPurgeParticipantsOfUser", query = "delete from SessionParticipantEntity p"
                 + " where p.realmId = :realmId and p.userId = :userId")
 })
