@@ -2,20 +2,24 @@ package io.github.sessionguard.limit;
 
 import io.github.sessionguard.logout.SessionEnder;
 import io.github.sessionguard.logout.outbox.DeathReason;
+import io.github.sessionguard.logout.participants.Participant;
 import io.github.sessionguard.logout.participants.ParticipantStore;
 import io.github.sessionguard.logout.participants.SessionLimitLock;
 import io.github.sessionguard.logout.participants.SessionLookup;
 import io.github.sessionguard.tier.ConfiguredTier;
 import io.github.sessionguard.tier.SessionLimitAction;
 import io.github.sessionguard.tier.TierRefusal;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * A tier's {@code max-sessions}, held where a grant creates or joins a session of the client. It counts the user's
@@ -27,6 +31,12 @@ import org.keycloak.models.UserSessionModel;
 public final class SessionLimit {
 
     private static final Logger LOG = Logger.getLogger(SessionLimit.class);
+
+    /**
+     * How long a participation counts as live though Keycloak doesn't show its session: the grant that recorded it
+     * has committed its own rows, and Keycloak may make the session visible a moment later.
+     */
+    static final long JUST_JOINED_SECONDS = 30;
 
     private final KeycloakSession session;
     private final ConfiguredTier tier;
@@ -54,18 +64,19 @@ public final class SessionLimit {
         RealmModel realm = joined.getRealm();
         String userId = joined.getUser().getId();
         new SessionLimitLock(session).hold(realm.getId(), userId);
-        List<UserSessionModel> others = othersOldestFirst(realm, joined, client);
-        int excess = (int) (others.size() + 1 - max);
+        LiveSessions others = others(realm, joined, client);
+        int excess = (int) (others.count() + 1 - max);
         if (excess <= 0) {
             return;
         }
         if (tier.policy().sessionLimitAction() == SessionLimitAction.REFUSE_NEW) {
+            leave(joined, client);
             throw TierRefusal.invalidGrant("Session limit reached: session tier '" + tier.tier().id() + "' allows "
                     + max + (joined.isOffline() ? " offline" : "") + " session" + (max == 1 ? "" : "s")
                     + " per user in client '" + client.getClientId() + "' (session-limit-action refuse-new);"
                     + " sign out of another session first");
         }
-        for (UserSessionModel oldest : others.subList(0, excess)) {
+        for (UserSessionModel oldest : others.oldestFirst().subList(0, Math.min(excess, others.oldestFirst().size()))) {
             LOG.debugf("Session limit of client %s in realm %s (%d): ending session %s of user %s",
                     client.getClientId(), realm.getName(), max, oldest.getId(), joined.getUser().getUsername());
             SessionEnder.endInCallersTransaction(session, realm, oldest, DeathReason.SESSION_LIMIT, client);
@@ -73,18 +84,58 @@ public final class SessionLimit {
     }
 
     /**
-     * The user's other sessions of the same kind (online or offline) that Keycloak still holds with the client in them:
-     * a participation whose session has expired, or whose client part has ended, is no longer live.
+     * A refused grant takes the client out of the session it would have joined, in a transaction of its own (the
+     * grant's rolls back): a code, device or CIBA grant joins a session the user's sign-in made in an earlier request,
+     * and the client's part of it, which never got a token, must not stay in it and count as live. A session the
+     * refused grant made itself (a password grant's) rolls back with it.
      */
-    private List<UserSessionModel> othersOldestFirst(RealmModel realm, UserSessionModel joined, ClientModel client) {
+    private void leave(UserSessionModel joined, ClientModel client) {
+        KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), session.getContext(), leaving -> {
+            RealmModel realm = leaving.getContext().getRealm();
+            UserSessionModel userSession = SessionLookup.userSession(leaving, realm, joined.getId(), joined.isOffline());
+            AuthenticatedClientSessionModel part = userSession == null ? null
+                    : userSession.getAuthenticatedClientSessionByClient(client.getId());
+            if (part != null) {
+                part.detachFromUserSession();
+            }
+        });
+    }
+
+    /**
+     * The user's other live sessions in the client, of the same kind (online or offline).
+     *
+     * @param oldestFirst those Keycloak holds with the client still in them, oldest first: the ones that can be ended
+     * @param notYetShown participations recorded in the last {@link #JUST_JOINED_SECONDS} whose session Keycloak
+     *                    doesn't show yet: a grant that committed a moment ago, counted as live but the newest
+     */
+    private record LiveSessions(List<UserSessionModel> oldestFirst, int notYetShown) {
+        int count() {
+            return oldestFirst.size() + notYetShown;
+        }
+    }
+
+    /**
+     * A participation whose session Keycloak no longer holds, or holds without the client, is not live (the scan
+     * forgets it), unless it was recorded so recently that its session may not be visible to this transaction yet.
+     */
+    private LiveSessions others(RealmModel realm, UserSessionModel joined, ClientModel client) {
         boolean offline = joined.isOffline();
-        return new ParticipantStore(session).ofUserInClient(realm.getId(), joined.getUser().getId(), client.getId(),
-                        offline).stream()
-                .filter(participant -> !participant.userSessionId().equals(joined.getId()))
-                .map(participant -> SessionLookup.userSession(session, realm, participant.userSessionId(), offline))
-                .filter(Objects::nonNull)
-                .filter(other -> other.getAuthenticatedClientSessionByClient(client.getId()) != null)
-                .sorted(Comparator.comparingInt(UserSessionModel::getStarted).thenComparing(UserSessionModel::getId))
-                .toList();
+        long now = Time.currentTime();
+        List<UserSessionModel> shown = new ArrayList<>();
+        int notYetShown = 0;
+        for (Participant participant : new ParticipantStore(session).ofUserInClient(realm.getId(),
+                joined.getUser().getId(), client.getId(), offline)) {
+            if (participant.userSessionId().equals(joined.getId())) {
+                continue;
+            }
+            UserSessionModel other = SessionLookup.userSession(session, realm, participant.userSessionId(), offline);
+            if (other != null && other.getAuthenticatedClientSessionByClient(client.getId()) != null) {
+                shown.add(other);
+            } else if (other == null && now - participant.lastSeen() < JUST_JOINED_SECONDS) {
+                notYetShown++;
+            }
+        }
+        shown.sort(Comparator.comparingInt(UserSessionModel::getStarted).thenComparing(UserSessionModel::getId));
+        return new LiveSessions(shown, notYetShown);
     }
 }
