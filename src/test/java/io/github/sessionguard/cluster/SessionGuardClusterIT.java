@@ -80,7 +80,15 @@ class SessionGuardClusterIT {
         withBackchannelLogout(realm.publicClient("resilient-app"), receiver);
         // The sessions here start with the password grant, which the preset refuses in high (refuse-legacy-grants);
         // what runs across the nodes doesn't depend on how the session began.
+        withBackchannelLogout(realm.publicClient("newest-wins"), receiver);
+        withBackchannelLogout(realm.publicClient("first-come"), receiver);
+        realm.user("crowd-end", PASSWORD).user("crowd-refuse", PASSWORD);
         realm.tierProfile("high", Map.of("tier", "high", "refuse-legacy-grants", false))
+                .tierProfile("two-newest", Map.of("tier", "low", "max-sessions", 2))
+                .tierProfile("two-first", Map.of("tier", "low", "max-sessions", 2,
+                        "session-limit-action", "refuse-new"))
+                .policyForClients("newest-wins-policy", "two-newest", "newest-wins")
+                .policyForClients("first-come-policy", "two-first", "first-come")
                 .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10,
                         "refuse-legacy-grants", false))
                 .policyForClients("mobile-policy", "high", "mobile")
@@ -163,6 +171,91 @@ class SessionGuardClusterIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Issue 22: the user's lock row is in the database, so sign-ins on both nodes count one after the other. */
+    @Test
+    @Order(2)
+    void twentySignInsAtOnceOnBothNodesUnderEndOldestLeaveTwoLiveAndTellEachEndedOnce() throws Exception {
+        List<HttpResult> signIns = signInsAtOnceOnBothNodes("newest-wins", "crowd-end");
+
+        assertThat(signIns).allSatisfy(result -> assertThat(result.status()).as(result.toString()).isEqualTo(200));
+        Set<String> live = liveSessionsOnBothNodes("crowd-end", "newest-wins");
+        assertThat(live).hasSize(2);
+        Set<String> ended = sids(signIns);
+        ended.removeAll(live);
+        assertThat(ended).hasSize(18);
+        Deadline.await(Duration.ofSeconds(60), "a logout token for each ended session",
+                () -> sidsTold("newest-wins").containsAll(ended));
+        Thread.sleep(KeycloakServer.SCAN_AND_DELIVERY.plusSeconds(5).toMillis());
+        assertThat(receiver.deliveriesTo("newest-wins").stream().map(Delivery::sid).toList())
+                .as("each ended session told once, by one node; no live one told")
+                .containsExactlyInAnyOrderElementsOf(ended);
+    }
+
+    @Test
+    @Order(2)
+    void twentySignInsAtOnceOnBothNodesUnderRefuseNewAdmitTwo() throws Exception {
+        List<HttpResult> signIns = signInsAtOnceOnBothNodes("first-come", "crowd-refuse");
+
+        List<HttpResult> admitted = signIns.stream().filter(result -> result.status() == 200).toList();
+        assertThat(admitted).hasSize(2);
+        assertThat(signIns.stream().filter(result -> result.status() != 200).toList()).hasSize(18)
+                .allSatisfy(refused -> assertThat(refused.json().get("error_description").asText())
+                        .contains("Session limit reached", "session tier 'low' allows 2 sessions"));
+        assertThat(liveSessionsOnBothNodes("crowd-refuse", "first-come")).isEqualTo(sids(admitted));
+    }
+
+    /** Ten password grants on each node, released at the same moment. */
+    private List<HttpResult> signInsAtOnceOnBothNodes(String clientId, String username) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(20);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<HttpResult>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                OidcClient client = OidcClient.publicClient(cluster.node(i % 2), REALM, clientId);
+                results.add(threads.submit(() -> {
+                    start.await();
+                    return client.passwordGrant(username, PASSWORD, "openid");
+                }));
+            }
+            start.countDown();
+            List<HttpResult> done = new ArrayList<>();
+            for (Future<HttpResult> result : results) {
+                done.add(result.get());
+            }
+            return done;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** The user's sessions that hold the client, as each node lists them: both must agree. */
+    private Set<String> liveSessionsOnBothNodes(String username, String clientId) {
+        List<Set<String>> seen = new ArrayList<>();
+        for (int node = 0; node < 2; node++) {
+            Set<String> live = new HashSet<>();
+            new AdminApi(cluster.node(node)).userSessions(REALM, username).forEach(session -> {
+                if (session.get("clients").toString().contains("\"" + clientId + "\"")) {
+                    live.add(session.get("id").asText());
+                }
+            });
+            seen.add(live);
+        }
+        assertThat(seen.get(1)).as("the second node's list").isEqualTo(seen.get(0));
+        return seen.get(0);
+    }
+
+    private Set<String> sidsTold(String clientId) {
+        Set<String> sids = new HashSet<>();
+        receiver.deliveriesTo(clientId).forEach(delivery -> sids.add(delivery.sid()));
+        return sids;
+    }
+
+    private static Set<String> sids(List<HttpResult> signIns) {
+        Set<String> sids = new HashSet<>();
+        signIns.forEach(result -> sids.add(Jwt.claims(result.json().get("access_token").asText()).get("sid").asText()));
+        return sids;
     }
 
     /**
