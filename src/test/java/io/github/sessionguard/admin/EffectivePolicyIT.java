@@ -41,7 +41,11 @@ class EffectivePolicyIT {
                 .putObject("attributes").put("backchannel.logout.url", SCHEMELESS_URL);
         fixture.publicClient("by-access-type");
         fixture.confidentialClient("by-role", "role-secret");
+        fixture.publicClient("one-device-high");
         fixture.tierProfile("high-profile", Map.of("tier", "high"))
+                .tierProfile("one-device-profile", Map.of("tier", "high", "max-sessions", 1,
+                        "session-limit-action", "refuse-new"))
+                .policyForClients("one-device-policy", "one-device-profile", "one-device-high")
                 .tierProfile("medium-profile", Map.of("tier", "medium"))
                 .tierProfile("low-profile", Map.of("tier", "low"))
                 .policyForClients("mobile-policy", "high-profile", "mobile-high")
@@ -80,6 +84,16 @@ class EffectivePolicyIT {
         assertThat(warnings(policy))
                 .anySatisfy(w -> assertThat(w).contains("SSO Session Idle").contains("1200").contains("3600"))
                 .anySatisfy(w -> assertThat(w).contains("without a back-channel logout URL"));
+    }
+
+    /** Issue 22: the session limit's keys, as the tier's preset leaves them and as a profile overrides them. */
+    @Test
+    void aSessionLimitIsShownWithItsAction() {
+        JsonNode policy = effectivePolicy("one-device-high");
+
+        assertThat(policy.get("maxSessions").asLong()).isEqualTo(1);
+        assertThat(policy.get("sessionLimitAction").asText()).isEqualTo("refuse-new");
+        assertThat(policy.get("idleTimeout").asLong()).as("the rest is high's preset").isEqualTo(900);
     }
 
     @Test
@@ -225,5 +239,7 @@ class EffectivePolicyIT {
         assertThat(policy.get("requirePkce").asBoolean()).isEqualTo(pkce);
         assertThat(policy.get("refuseLegacyGrants").asBoolean()).isEqualTo(legacyRefused);
         assertThat(policy.get("requireDpop").asBoolean()).isEqualTo(dpop);
+        assertThat(policy.get("maxSessions").asLong()).as("no tier limits sessions by its preset").isZero();
+        assertThat(policy.get("sessionLimitAction").asText()).isEqualTo("end-oldest");
     }
 }

@@ -51,6 +51,7 @@ class UserNoticeIT {
     private static final String DETACH_APP = "detach-app";
     private static final String SCOPED_APP = "notice-scoped-app";
     private static final String PAYMENTS_APP = "payments-app";
+    private static final String ONE_DEVICE_APP = "one-device-app";
     private static final String PAYMENTS_SCOPE = "openid payments";
     private static final String CONTROL_USER = "carl";
     private static final String REPLAYER_AGENT = "NoticeTest-Replayer/1.0 (stolen token)";
@@ -63,7 +64,7 @@ class UserNoticeIT {
     static final TestRealm realm = TestRealm.of(REALM, (fixture, receiver) -> {
         fixture.set("displayName", REALM_DISPLAY_NAME).set("smtpServer", mail.realmSettings());
         for (String user : List.of(CONTROL_USER, "rita", "resa", "dina", "lowe", "una", "nosmtp", "dora", "dete", "dawn",
-                "pia", "sara", "seth")) {
+                "pia", "sara", "seth", "limo")) {
             fixture.user(user, password(user));
         }
         fixture.json().withArray("users").forEach(user -> {
@@ -77,7 +78,10 @@ class UserNoticeIT {
         withBackchannelLogout(fixture.publicClient(DETACH_APP), receiver);
         withBackchannelLogout(fixture.publicClient(PAYMENTS_APP), receiver);
         withBackchannelLogout(fixture.publicClient(SCOPED_APP), receiver);
+        withBackchannelLogout(fixture.publicClient(ONE_DEVICE_APP), receiver).put("name", "Notice Bank Pay");
         fixture.tierProfile("high", Map.of("tier", "high"))
+                .tierProfile("one-device", Map.of("tier", "high", "max-sessions", 1, "refuse-legacy-grants", false))
+                .policyForClients("one-device-policy", "one-device", ONE_DEVICE_APP)
                 .tierProfile("low", Map.of("tier", "low"))
                 .tierProfile("high-detach", Map.of("tier", "high", "revoke-session-on-reuse", false))
                 .policyForClients("high-policy", "high", HIGH_APP, SECOND_APP)
@@ -171,6 +175,21 @@ class UserNoticeIT {
         assertThat(notice.text()).contains("An administrator disabled your account").contains(HIGH_APP_NAME)
                 .contains("contact your administrator").contains(accountSecurityUrl());
         assertSessionEndedAndToldTo(sso, HIGH_APP);
+    }
+
+    /** Issue 22: the newest sign-in ended the oldest session; the email describes that sign-in's request. */
+    @Test
+    void aSessionEndedForTheSessionLimitIsMailedWithTheNewSignIn() {
+        OidcClient oneDevice = realm.client(ONE_DEVICE_APP);
+        SsoSession first = SsoSession.loginAs("limo", password("limo"), oneDevice);
+
+        HttpResult second = oneDevice.passwordGrant("limo", password("limo"), "openid");
+
+        assertThat(second.status()).as(second.toString()).isEqualTo(200);
+        Mail notice = awaitOneMail("limo");
+        assertThat(notice.text()).contains("Notice Bank Pay").contains("ended your oldest session")
+                .contains("127.0.0.1").contains("If it wasn't, change your password");
+        assertSessionEndedAndToldTo(first, ONE_DEVICE_APP);
     }
 
     @Test
