@@ -51,7 +51,7 @@ class DeathMatrixIT {
             .plusSeconds(5);
     private static final String[] USERS = {"rp-logout", "session-delete", "user-signout", "password-reset",
             "disable", "delete", "realm-signout", "replay", "replay-detach", "replay-offline", "replay-low", "revocation",
-            "tier-idle", "tier-max", "expiry"};
+            "tier-idle", "tier-max", "expiry", "session-limit"};
 
     @RegisterExtension
     static final TestRealm sharedRealm = matrixRealm(REALM, USERS);
@@ -239,6 +239,21 @@ class DeathMatrixIT {
                 "offline", "session_expired"));
     }
 
+    /** Issue 22: the user signs in to a client limited to one session on another device; the older session ends. */
+    @Test
+    void aSignInPastTheSessionLimitEndsTheOldestSession() {
+        Matrix m = login("session-limit", "one-device");
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000, "the older session's second");
+
+        SsoSession newer = SsoSession.loginAs("session-limit", "session-limit-password", client("one-device"));
+
+        m.assertTold(Map.of("conf", "session_limit", "pub", "session_limit", "offline", "session_limit", "one-device",
+                "session_limit"));
+        // The newer session may have expired by now (the realm's short SSO max), but it never ended for the limit.
+        assertThat(shared.reasonsByClient(newer.sessionId()).values()).as("the newer session's notifications")
+                .noneMatch(reason -> reason.contains("session_limit"));
+    }
+
     @Test
     void keycloakExpiresTheSession() {
         Matrix m = login("expiry");
@@ -283,17 +298,20 @@ class DeathMatrixIT {
             withBackchannelLogout(fixture.publicClient("max-app"), receiver);
             withBackchannelLogout(fixture.publicClient("offline-high"), receiver);
             withBackchannelLogout(fixture.publicClient("low-app"), receiver);
+            withBackchannelLogout(fixture.publicClient("one-device"), receiver);
             fixture.tierProfile("high", Map.of("tier", "high"))
                     .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
                     .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
                     .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
                             "access-token-lifespan", 10))
                     .tierProfile("high-offline", Map.of("tier", "high", "offline-access", true))
+                    .tierProfile("one-session", Map.of("tier", "high", "max-sessions", 1))
                     .policyForClients("high-policy", "high", "pub", "no-url")
                     .policyForClients("replay-policy", "replay-detaches", "replayer")
                     .policyForClients("offline-policy", "high-offline", "offline-high")
                     .policyForClients("idle-policy", "short-idle", "idle-app")
-                    .policyForClients("max-policy", "short-max", "max-app");
+                    .policyForClients("max-policy", "short-max", "max-app")
+                    .policyForClients("one-session-policy", "one-session", "one-device");
             // The README's recommended way, beside the client-id policies above.
             fixture.tierScope("low-app", "session-tier-low");
         });
@@ -309,7 +327,7 @@ class DeathMatrixIT {
             this.name = realm.name();
             receiver = realm.receiver();
             for (String id : List.of("conf", "no-url", "front", "offline", "service", "pub", "replayer", "idle-app",
-                    "max-app", "offline-high", "low-app")) {
+                    "max-app", "offline-high", "low-app", "one-device")) {
                 clients.put(id, realm.client(id));
             }
         }
