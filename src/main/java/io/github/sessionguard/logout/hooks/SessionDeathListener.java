@@ -127,12 +127,9 @@ final class SessionDeathListener implements EventListenerProvider {
             page = persistentSessions
                     ? participants.ofRealmWithoutSession(realm.getId(), offline, after, REALM_SIGN_OUT_BATCH)
                     : participants.ofRealm(realm.getId(), offline, after, REALM_SIGN_OUT_BATCH);
-            for (Participant participant : page) {
-                if (persistentSessions || SessionLookup.userSession(session, realm, participant.userSessionId(),
-                        offline) == null) {
-                    funnel.sessionAlreadyEnded(realm, participant, DeathReason.REALM_SIGN_OUT);
-                }
-            }
+            funnel.sessionsAlreadyEnded(realm, page.stream().filter(participant -> persistentSessions
+                    || SessionLookup.userSession(session, realm, participant.userSessionId(), offline) == null)
+                    .toList(), DeathReason.REALM_SIGN_OUT);
             after = page.isEmpty() ? after : page.get(page.size() - 1).id();
         } while (page.size() == REALM_SIGN_OUT_BATCH);
     }

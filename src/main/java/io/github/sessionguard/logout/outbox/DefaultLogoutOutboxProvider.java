@@ -1,5 +1,6 @@
 package io.github.sessionguard.logout.outbox;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.keycloak.common.util.Time;
@@ -18,6 +19,7 @@ public final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
 
     private final KeycloakSession session;
     private final Runnable wakeUpDelivery;
+    private final List<Notification> queued = new ArrayList<>();
 
     /**
      * @param wakeUpDelivery runs after a transaction that added or requeued notifications commits; null when no
@@ -34,9 +36,28 @@ public final class DefaultLogoutOutboxProvider implements LogoutOutboxProvider {
         return wakeUpDelivery != null;
     }
 
+    /**
+     * Kept until the transaction commits, then inserted in JDBC batches just before it does (Keycloak's prepare
+     * phase, which runs before the database transaction commits): a realm sign-out queues thousands, which would cost a
+     * round trip each. Nothing in a transaction that queues notifications reads them back.
+     */
     @Override
     public void add(Notification notification) {
-        new OutboxStore(session).add(notification);
+        if (queued.isEmpty()) {
+            session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    new OutboxStore(session).addAll(queued);
+                    queued.clear();
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    queued.clear();
+                }
+            });
+        }
+        queued.add(notification);
         wakeUpDeliveryAfterCommit();
     }
 

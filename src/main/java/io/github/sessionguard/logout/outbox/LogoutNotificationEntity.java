@@ -15,11 +15,6 @@ import jakarta.persistence.Table;
 @Table(name = "SG_LOGOUT_OUTBOX")
 @NamedQueries({
         // Hibernate's insert ... values (Keycloak's JPA is always Hibernate): see OutboxStore#add for why not persist.
-        @NamedQuery(name = "sgInsertNotification", query = "insert into LogoutNotificationEntity (id, realmId,"
-                + " clientUuid, clientId, userId, userSessionId, issuer, logoutUrl, includeSid, revokeOfflineTokens,"
-                + " reason, jti, status, attempts, createdAt, queuedAt, nextAttemptAt) values (:id, :realmId,"
-                + " :clientUuid, :clientId, :userId, :userSessionId, :issuer, :logoutUrl, :includeSid, :revokeOffline,"
-                + " :reason, :jti, :status, :attempts, :createdAt, :queuedAt, :nextAttemptAt)"),
         @NamedQuery(name = "sgDueNotificationIds", query = "select n.id from LogoutNotificationEntity n"
                 + " where n.status = 'PENDING' and n.nextAttemptAt <= :now"
                 + " and (n.claimedUntil is null or n.claimedUntil < :now) and n.clientUuid not in :busy"

@@ -14,7 +14,10 @@ public interface LogoutOutboxProvider extends Provider {
     /** Whether back-channel logouts go through the outbox (server option {@code enabled}). */
     boolean enabled();
 
-    /** Adds the row in the current transaction; the delivery worker is woken once it commits. */
+    /**
+     * Adds the row in the current transaction (written just before it commits, with the others it queued); the
+     * delivery worker is woken once it commits.
+     */
     void add(Notification notification);
 
     List<Notification> list(RealmModel realm, NotificationStatus status, int first, int max);

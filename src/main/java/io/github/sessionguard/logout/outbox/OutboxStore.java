@@ -2,6 +2,9 @@ package io.github.sessionguard.logout.outbox;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.connections.jpa.util.JpaUtils;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -17,9 +21,9 @@ import org.keycloak.models.KeycloakSession;
  * statements that any database runs the same way), and every outcome is recorded against the claim it was tried
  * under. It hands out {@link Notification} values, never managed entities.
  *
- * <p>Rows are added with an insert statement, not {@code persist}, and without flushing: a mass sign-out adds
- * thousands in one transaction, and thousands of managed entities would make every later query of that transaction
- * (Keycloak runs one per session it removes) dirty-check them all, a cost that grows with the square of the sessions.
+ * <p>Rows are added with JDBC batch inserts, not {@code persist}: a mass sign-out adds thousands in one transaction,
+ * and thousands of managed entities would make every later query of that transaction (Keycloak runs one per session it
+ * removes) dirty-check them all, a cost that grows with the square of the sessions.
  */
 public final class OutboxStore {
 
@@ -32,20 +36,59 @@ public final class OutboxStore {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
-    /** Only the funnel calls this: it alone decides who is told. */
-    public void add(Notification n) {
-        em.createNamedQuery("sgInsertNotification")
-                .setFlushMode(FlushModeType.COMMIT)
-                .setParameter("id", n.id()).setParameter("realmId", n.realmId())
-                .setParameter("clientUuid", n.clientUuid()).setParameter("clientId", n.clientId())
-                .setParameter("userId", n.userId()).setParameter("userSessionId", n.userSessionId())
-                .setParameter("issuer", n.issuer()).setParameter("logoutUrl", n.logoutUrl())
-                .setParameter("includeSid", n.includeSid()).setParameter("revokeOffline", n.revokeOfflineTokens())
-                .setParameter("reason", n.reason().detail()).setParameter("jti", n.jti())
-                .setParameter("status", n.status().name()).setParameter("attempts", n.attempts())
-                .setParameter("createdAt", n.createdAt()).setParameter("queuedAt", n.queuedAt())
-                .setParameter("nextAttemptAt", n.nextAttemptAt())
-                .executeUpdate();
+    /** Rows one batch statement inserts: a page of a realm sign-out. */
+    static final int INSERT_BATCH = 500;
+    private static final String INSERT_COLUMNS = "ID, REALM_ID, CLIENT_ID, CLIENT_CLIENT_ID, USER_ID, USER_SESSION_ID,"
+            + " ISSUER, LOGOUT_URL, INCLUDE_SID, REVOKE_OFFLINE, REASON, JTI, STATUS, ATTEMPTS, CREATED_AT, QUEUED_AT,"
+            + " NEXT_ATTEMPT_AT";
+
+    /**
+     * Inserts the rows in JDBC batches on the caller's connection and transaction: thousands of notifications (a realm
+     * sign-out) cost a few round trips instead of one each. Only the outbox's writer calls this, for what the funnel
+     * queued.
+     */
+    public void addAll(List<Notification> notifications) {
+        if (notifications.isEmpty()) {
+            return;
+        }
+        String sql = "insert into " + JpaUtils.getTableNameForNativeQuery("SG_LOGOUT_OUTBOX", em) + " ("
+                + INSERT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        em.runWithConnection((Connection connection) -> {
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                int pending = 0;
+                for (Notification n : notifications) {
+                    bind(insert, n);
+                    insert.addBatch();
+                    if (++pending == INSERT_BATCH) {
+                        insert.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    insert.executeBatch();
+                }
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement insert, Notification n) throws SQLException {
+        insert.setString(1, n.id());
+        insert.setString(2, n.realmId());
+        insert.setString(3, n.clientUuid());
+        insert.setString(4, n.clientId());
+        insert.setString(5, n.userId());
+        insert.setString(6, n.userSessionId());
+        insert.setString(7, n.issuer());
+        insert.setString(8, n.logoutUrl());
+        insert.setBoolean(9, n.includeSid());
+        insert.setBoolean(10, n.revokeOfflineTokens());
+        insert.setString(11, n.reason().detail());
+        insert.setString(12, n.jti());
+        insert.setString(13, n.status().name());
+        insert.setInt(14, n.attempts());
+        insert.setLong(15, n.createdAt());
+        insert.setLong(16, n.queuedAt());
+        insert.setLong(17, n.nextAttemptAt());
     }
 
     /**

@@ -75,6 +75,15 @@ public final class ParticipantStore {
         delete(participant.id());
     }
 
+    /** A page of participations, in one statement. */
+    public void forgetAll(List<Participant> participants) {
+        if (participants.isEmpty()) {
+            return;
+        }
+        em.createNamedQuery("sgDeleteParticipants").setFlushMode(FlushModeType.COMMIT)
+                .setParameter("ids", participants.stream().map(Participant::id).toList()).executeUpdate();
+    }
+
     /** Every participation of the (online or offline) session. */
     public void forgetSession(String userSessionId, boolean offline) {
         em.createNamedQuery("sgDeleteSessionParticipants").setFlushMode(FlushModeType.COMMIT)

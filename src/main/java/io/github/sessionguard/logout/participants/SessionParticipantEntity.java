@@ -36,6 +36,8 @@ import jakarta.persistence.Table;
                 + " where s.userSessionId = p.userSessionId and s.offline = :sessionType) order by p.id"),
         @NamedQuery(name = "sgDeleteParticipant", query = "delete from SessionParticipantEntity p"
                 + " where p.id = :id"),
+        @NamedQuery(name = "sgDeleteParticipants", query = "delete from SessionParticipantEntity p"
+                + " where p.id in :ids"),
         @NamedQuery(name = "sgDeleteSessionParticipants", query = "delete from SessionParticipantEntity p"
                 + " where p.userSessionId = :userSessionId and p.offline = :offline"),
         @NamedQuery(name = "sgPurgeParticipantsOfRealm", query = "delete from SessionParticipantEntity p"
