@@ -94,6 +94,47 @@ class DeliveryIT {
         }
     }
 
+    /**
+     * Issue 20: the pipeline sends a claim's tokens and records their answers later. Here the claim runs out while its
+     * tokens are in flight (the relying party holds its first answers 10 s, and Keycloak's clock passes the lease
+     * meanwhile): the rows are claimed and sent again, with the same jti, and the late answers to the first tries are
+     * not recorded, since their claim is gone. Each notification ends delivered with the one try its claim still held.
+     */
+    @Test
+    void answersToAClaimThatRanOutMeanwhileAreNotRecorded() {
+        String realmName = "delivery-lease-lost";
+        try (TemporaryRealm realm = TemporaryRealm.create(server, admin, realmName,
+                (fixture, receiver) -> withBackchannelLogout(fixture.publicClient("held"), receiver))) {
+            LogoutReceiver receiver = realm.receiver();
+            receiver.behave("held", attempt -> attempt <= 5 ? new Reply(200, 10_000) : Reply.ok());
+            OidcClient held = OidcClient.publicClient(server, realmName, "held");
+            for (int i = 0; i < 5; i++) {
+                held.login(USER, PASSWORD);
+            }
+            try {
+                assertThat(admin.post("/admin/realms/" + realmName + "/logout-all", null).status()).isEqualTo(200);
+                Deadline.await(Duration.ofSeconds(30), "the first tries in flight",
+                        () -> receiver.deliveries().size() == 5);
+                long firstAnswersAt = System.currentTimeMillis() + 10_000;
+
+                server.setClockAhead(Duration.ofMinutes(2));
+
+                Deadline.await(Duration.ofSeconds(30), "every token sent again",
+                        () -> receiver.deliveries().size() == 10);
+                Deadline.await(Duration.ofSeconds(30), "every notification delivered",
+                        () -> rows(realmName, "delivered").size() == 5);
+                // The first answers come 10 s after their POST; then a write of the recorder, had it recorded them.
+                Deadline.awaitEpochSecondPassed(firstAnswersAt / 1000 + 2, "the late answers and their recording");
+                assertThat(receiver.deliveries().stream().collect(Collectors.groupingBy(Delivery::jti,
+                        Collectors.counting())).values()).as("POSTs per jti").containsOnly(2L);
+                assertThat(rows(realmName, "delivered")).as("tries recorded per notification").hasSize(5)
+                        .allSatisfy(row -> assertThat(row.get("attempts").asInt()).isEqualTo(1));
+            } finally {
+                server.setClockAhead(Duration.ZERO);
+            }
+        }
+    }
+
     /** Problem 4: one tenant's hanging endpoint holds at most its share of the slots; another realm's logout leaves. */
     @Test
     @AlsoOnH2

@@ -25,7 +25,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +66,7 @@ class OutboxLifecycleIT {
         RealmFixture realm = new RealmFixture(REALM);
         withBackchannelLogout(realm.publicClient("app"), receiver);
         withBackchannelLogout(realm.publicClient("refusing"), receiver);
+        withBackchannelLogout(realm.publicClient("held"), receiver);
         realm.create(admin);
     }
 
@@ -86,12 +89,14 @@ class OutboxLifecycleIT {
     }
 
     /**
-     * Notifications already tried and refused when the server is killed, and (problem 12) those whose logouts
-     * committed within milliseconds of the kill: after the restart every session is told, none is alive again.
+     * Notifications already tried and refused when the server is killed, (issue 20) those whose tokens were signed and
+     * sent but whose answers had not come back (nor been recorded), and (problem 12) those whose logouts committed
+     * within milliseconds of the kill: after the restart every session is told, none is alive again, and a token cut
+     * off in flight is sent again with its jti once its claim has run out.
      */
     @Test
     @Order(1)
-    void aCrashLosesNeitherPendingNorJustCommittedNotifications() {
+    void aCrashLosesNeitherPendingNorInFlightNorJustCommittedNotifications() {
         OidcClient app = OidcClient.publicClient(server, REALM, "app");
         receiver.behave("app", attempt -> new Reply(503, 0));
         Set<String> pending = new HashSet<>();
@@ -103,6 +108,18 @@ class OutboxLifecycleIT {
         Deadline.await(Duration.ofSeconds(30), "a first (refused) try for every session",
                 () -> sessionsOf(receiver.deliveriesTo("app")).containsAll(pending));
         assertThat(rows("pending")).hasSize(SESSIONS);
+        OidcClient held = OidcClient.publicClient(server, REALM, "held");
+        receiver.behave("held", attempt -> attempt <= SESSIONS ? new Reply(200, 120_000) : Reply.ok());
+        Set<String> inFlight = new HashSet<>();
+        for (int i = 0; i < SESSIONS; i++) {
+            String refreshToken = held.login(USER, PASSWORD).get("refresh_token").asText();
+            inFlight.add(Jwt.claims(refreshToken).get("sid").asText());
+            assertThat(held.logout(refreshToken).status()).isEqualTo(204);
+        }
+        Deadline.await(Duration.ofSeconds(30), "every held token signed and sent, its answer held back",
+                () -> sessionsOf(receiver.deliveriesTo("held")).containsAll(inFlight));
+        Map<String, String> jtiBySession = receiver.deliveriesTo("held").stream()
+                .collect(Collectors.toMap(Delivery::sid, Delivery::jti));
 
         CrashRightAfterLogouts.Outcome justCommitted = CrashRightAfterLogouts.run(server, receiver, app, SESSIONS);
 
@@ -111,6 +128,13 @@ class OutboxLifecycleIT {
         Deadline.await(Duration.ofSeconds(120), "every notification pending at the crash to be delivered",
                 () -> sessionsOf(accepted("app")).containsAll(pending));
         assertThat(accepted("app")).allSatisfy(d -> assertThat(d.valid()).as(d.error()).isTrue());
+        Deadline.await(Duration.ofSeconds(120), "every token cut off in flight sent again once its claim ran out",
+                () -> inFlight.stream().allMatch(sid -> receiver.deliveriesTo("held").stream()
+                        .filter(d -> sid.equals(d.sid())).count() == 2));
+        assertThat(receiver.deliveriesTo("held")).as("sent again with the jti of the try the crash cut off")
+                .allSatisfy(d -> assertThat(d.jti()).isEqualTo(jtiBySession.get(d.sid())));
+        Deadline.await(Duration.ofSeconds(30), "the second tries recorded", () -> rows("delivered").stream()
+                .filter(row -> row.get("clientId").asText().equals("held")).count() == SESSIONS);
     }
 
     /**

@@ -71,8 +71,9 @@ public record OutboxSettings(
                 .property().name("concurrency").type("int").defaultValue(32)
                 .helpText("Deliveries in flight at once, per node.").add()
                 .property().name("concurrency-per-client").type("int").defaultValue(16)
-                .helpText("Deliveries in flight at once to one client (relying party), per node, so that one hanging"
-                        + " endpoint can't take every slot.").add()
+                .helpText("Deliveries in flight at once to one client (relying party), per node, while other clients"
+                        + " have deliveries due, so that one hanging endpoint can't take every slot. A client alone"
+                        + " may use three quarters of the node's concurrency.").add()
                 .property().name("connect-timeout-ms").type("long").defaultValue(2_000L)
                 .helpText("Connect timeout of one delivery.").add()
                 .property().name("read-timeout-ms").type("long").defaultValue(15_000L)
@@ -94,7 +95,7 @@ public record OutboxSettings(
                 .helpText("How long a node owns a notification it claimed (at least the longest try plus 30 s);"
                         + " after a crash, others take it over once it runs out.").add()
                 .property().name("batch-size").type("int").defaultValue(200)
-                .helpText("Notifications claimed at most per poll (never more than free delivery slots).").add()
+                .helpText("Due notifications a poll weighs at most; it claims no more than free delivery slots.").add()
                 .property().name("retention-seconds").type("long").defaultValue(7 * 86_400L)
                 .helpText("Age after which delivered and failed notifications are deleted.").add()
                 .property().name("stop-grace-ms").type("long").defaultValue(10_000L)

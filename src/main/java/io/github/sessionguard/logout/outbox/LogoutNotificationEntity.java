@@ -15,7 +15,7 @@ import jakarta.persistence.Table;
 @Table(name = "SG_LOGOUT_OUTBOX")
 @NamedQueries({
         // Hibernate's insert ... values (Keycloak's JPA is always Hibernate): see OutboxStore#add for why not persist.
-        @NamedQuery(name = "sgDueNotificationIds", query = "select n.id from LogoutNotificationEntity n"
+        @NamedQuery(name = "sgDueNotifications", query = "select n.id, n.clientUuid from LogoutNotificationEntity n"
                 + " where n.status = 'PENDING' and n.nextAttemptAt <= :now"
                 + " and (n.claimedUntil is null or n.claimedUntil < :now) and n.clientUuid not in :busy"
                 + " order by n.nextAttemptAt"),

@@ -91,25 +91,36 @@ public final class OutboxStore {
         insert.setLong(17, n.nextAttemptAt());
     }
 
+    /** A due notification as a poll weighs it: its client decides whether this node takes it now. */
+    public record Due(String id, String clientUuid) {
+    }
+
     /**
-     * Claims up to {@code limit} due notifications for this caller until {@code leaseUntil}, leaving out those of the
-     * clients given (the caller can't send to them now); returns them.
+     * Up to {@code limit} due notifications nobody holds, the longest due first, leaving out the clients given (this
+     * node can't send to them now). Nothing is claimed: the caller chooses, then {@link #claim}s.
      */
-    public List<Notification> claimDue(long now, int limit, long leaseUntil, Collection<String> busyClientUuids) {
+    public List<Due> due(long now, int limit, Collection<String> busyClientUuids) {
         if (limit <= 0) {
             return List.of();
         }
-        List<String> due = em.createNamedQuery("sgDueNotificationIds", String.class)
+        return em.createNamedQuery("sgDueNotifications", Object[].class)
                 .setParameter("now", now)
                 .setParameter("busy", busyClientUuids.isEmpty() ? List.of("") : busyClientUuids)
-                .setMaxResults(limit).getResultList();
-        if (due.isEmpty()) {
+                .setMaxResults(limit).getResultStream().map(row -> new Due((String) row[0], (String) row[1]))
+                .toList();
+    }
+
+    /**
+     * Claims the given notifications for this caller until {@code leaseUntil}, those still due and unclaimed (of two
+     * nodes racing for a row, the database lets one update it); returns what the caller now holds.
+     */
+    public List<Notification> claim(List<String> ids, long now, long leaseUntil) {
+        if (ids.isEmpty()) {
             return List.of();
         }
         String token = UUID.randomUUID().toString();
-        // Only rows still unclaimed are taken: of two nodes racing for a row, the database lets one update it.
         em.createNamedQuery("sgClaimNotifications").setParameter("token", token).setParameter("until", leaseUntil)
-                .setParameter("ids", due).setParameter("now", now).executeUpdate();
+                .setParameter("ids", ids).setParameter("now", now).executeUpdate();
         return em.createNamedQuery("sgClaimedNotifications", LogoutNotificationEntity.class)
                 .setParameter("token", token).getResultList().stream().map(Notification::of).toList();
     }
