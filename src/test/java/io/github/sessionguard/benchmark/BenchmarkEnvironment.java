@@ -25,7 +25,9 @@ final class BenchmarkEnvironment implements AutoCloseable {
     private final PostgresServer postgres;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private DistributionKeycloakServer server;
+    private TestDatabase.Postgres database;
     private StatementCounter statements;
+    private CpuMeter cpu;
     private Profiler profiler;
 
     private BenchmarkEnvironment(PostgresServer postgres) {
@@ -37,11 +39,13 @@ final class BenchmarkEnvironment implements AutoCloseable {
                 "shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_utility=off",
                 "pg_stat_statements.max=10000")));
         try {
+            environment.database = environment.database(DATABASE);
             environment.server = DistributionKeycloakServer.start("start-dev", FreePorts.next(),
-                    environment.database(DATABASE), SERVER_OPTIONS, Map.of());
+                    environment.database, SERVER_OPTIONS, Map.of());
             environment.toClose.add(environment.server);
             environment.statements = new StatementCounter(environment.postgres.hostAndPort(),
                     TestDatabase.Postgres.databaseName(DATABASE));
+            environment.cpu = new CpuMeter(environment.server.serverJvm(), environment.database.jdbcUrl());
             environment.profiler = scale.profile() ? Profiler.flightRecorder(environment.server.serverJvm(),
                     Path.of("target", "benchmarks", "jfr")) : Profiler.none();
             return environment;
@@ -57,6 +61,15 @@ final class BenchmarkEnvironment implements AutoCloseable {
 
     StatementCounter statements() {
         return statements;
+    }
+
+    CpuMeter cpu() {
+        return cpu;
+    }
+
+    /** The server's database, for what the benchmark writes there itself (the delivery-only measures' rows). */
+    String jdbcUrl() {
+        return database.jdbcUrl();
     }
 
     Profiler profiler() {

@@ -94,12 +94,12 @@ final class BenchmarkRunner {
         }
     }
 
-    private static RealmFixture benchmarkRealm(String name) {
+    static RealmFixture benchmarkRealm(String name) {
         return new RealmFixture(name).set("passwordPolicy", CHEAP_PASSWORD_HASHING);
     }
 
     /** Statements per unit of work, all of them and Session Guard's, as one report value. */
-    private static String perUnit(StatementCounter.Count count, double units) {
+    static String perUnit(StatementCounter.Count count, double units) {
         return String.format(java.util.Locale.ROOT, "%.2f (Session Guard %.2f)", count.all() / units,
                 count.sessionGuard() / units);
     }
@@ -266,65 +266,7 @@ final class BenchmarkRunner {
 
     // C. Mass delivery: many sessions ended at once, delivered to a fast receiver.
     private void massDelivery() throws Exception {
-        String realmName = "bench-mass";
-        try (LogoutReceiver receiver = new LogoutReceiver(server, realmName)) {
-            RealmFixture realm = benchmarkRealm(realmName);
-            withBackchannelLogout(realm.publicClient("mass-app"), receiver);
-            realm.create(admin);
-            try {
-                OidcClient app = OidcClient.publicClient(server, realmName, "mass-app");
-                StatementCounter.Count beforeLogins = statements.now();
-                Set<String> sessions = loginMany(app, scale.massSessions());
-                report.info("E database load", "SQL statements per login (client with back-channel logout)",
-                        perUnit(statements.now().minus(beforeLogins), sessions.size()));
-                StatementCounter.Count beforeSignOut = statements.now();
-                SignOut realmSignOut = signOut(receiver, sessions, "/admin/realms/" + realmName + "/logout-all");
-                report.info("E database load", "SQL statements per session ended and told (realm sign-out)",
-                        perUnit(statements.now().minus(beforeSignOut), sessions.size()));
-                realmSignOut.report(report, "realm sign-out (Sign out all active sessions)", sessions.size(), true);
-
-                Set<String> userSessions = loginMany(app, scale.massSessions());
-                signOut(receiver, userSessions, "/admin/realms/" + realmName + "/users/"
-                        + admin.userId(realmName, USER) + "/logout")
-                        .report(report, "one user's sessions (user sign-out)", userSessions.size(), false);
-            } finally {
-                admin.deleteRealm(realmName);
-            }
-        }
-    }
-
-    /** When a mass sign-out's request returned, and when its last logout token arrived (ms after its start). */
-    private record SignOut(long requestMillis, long firstDeliveredMillis, long allDeliveredMillis) {
-
-        /** The rate is judged from the first token to the last: delivery may start before the request returns. */
-        void report(BenchmarkReport into, String how, int sessions, boolean judged) {
-            double deliveryRate = sessions / (Math.max(allDeliveredMillis - firstDeliveredMillis, 1) / 1000.0);
-            into.info("C mass delivery", sessions + " sessions, " + how + ": request took, first token after,"
-                    + " all delivered after", requestMillis + " ms, " + firstDeliveredMillis + " ms, "
-                    + allDeliveredMillis + " ms");
-            String measure = how + ": logout tokens per second, first to last token";
-            if (judged) {
-                into.target("C mass delivery", measure, deliveryRate, "%.0f/s", ">= 500/s", deliveryRate >= 500);
-            } else {
-                into.info("C mass delivery", measure, String.format(java.util.Locale.ROOT, "%.0f/s", deliveryRate));
-            }
-        }
-    }
-
-    private SignOut signOut(LogoutReceiver receiver, Set<String> sessions, String path) {
-        long start = System.currentTimeMillis();
-        // Keycloak removes a user's sessions one by one in the request; with thousands that takes minutes.
-        HttpResult signOut = admin.patient(Duration.ofMinutes(15)).post(path, null);
-        long requestMillis = System.currentTimeMillis() - start;
-        // A user's sign-out answers 204; the realm's answers 200 with the result of telling its clients.
-        if (signOut.status() / 100 != 2) {
-            throw new IllegalStateException("Sign-out " + path + " failed: " + signOut);
-        }
-        Deadline.await(Duration.ofMinutes(10), "every logout token of " + path,
-                () -> delivered(receiver).containsAll(sessions));
-        List<Long> arrivals = receiver.deliveries().stream().filter(d -> sessions.contains(d.sid()))
-                .map(LogoutReceiver.Delivery::receivedAtMillis).sorted().toList();
-        return new SignOut(requestMillis, arrivals.get(0) - start, arrivals.get(arrivals.size() - 1) - start);
+        new MassDelivery(environment, admin, scale, report).run();
     }
 
     // D. Expiry scan cost with few versus many live sessions, the same sessions expiring in both.
@@ -422,7 +364,7 @@ final class BenchmarkRunner {
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
-    private static Set<String> loginMany(OidcClient client, int count) throws Exception {
+    static Set<String> loginMany(OidcClient client, int count) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> sessions = new ArrayList<>();

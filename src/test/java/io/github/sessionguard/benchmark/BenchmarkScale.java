@@ -14,6 +14,10 @@ record BenchmarkScale(
         int stockLogoutRepetitions,
         boolean compareWithStockSender,
         int massSessions,
+        int massWarmupSessions,
+        int signingLimitSeconds,
+        int fanOutTokensPerClient,
+        long deliveryOnlyLeadMillis,
         int scanSmallLive,
         int scanLargeLive,
         int scanExpiring,
@@ -22,11 +26,12 @@ record BenchmarkScale(
         boolean profile) {
 
     static BenchmarkScale smoke() {
-        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 20, 60, 5, 1, 5, false);
+        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 10, 1, 5, 500, 20, 60, 5, 1, 5, false);
     }
 
     static BenchmarkScale full() {
-        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 100_000, 100, 5, 60, true);
+        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 300, 5, 1_000, 2_000, 1_000, 100_000, 100, 5,
+                60, true);
     }
 
     static BenchmarkScale fromSystemProperty() {

@@ -24,5 +24,20 @@ class BenchmarkSmokeIT {
         assertThat(report.rows()).filteredOn(row -> row.measure().startsWith("SQL statements per login"))
                 .singleElement().extracting(BenchmarkReport.Row::value).asString()
                 .doesNotContain("Session Guard 0.00");
+        // Scenario C's parts, each measured: the limit, the phases of both sign-outs, delivery alone, the fan-out.
+        assertThat(report.rows()).filteredOn(row -> row.scenario().equals("C mass delivery"))
+                .extracting(BenchmarkReport.Row::measure)
+                .anySatisfy(measure -> assertThat(measure).startsWith("signing limit: "))
+                .anySatisfy(measure -> assertThat(measure).startsWith("signing limit, ES256"))
+                .anySatisfy(measure -> assertThat(measure).startsWith("realm sign-out").contains("rows durable after"))
+                .anySatisfy(measure -> assertThat(measure).startsWith("realm sign-out").contains("end to end"))
+                .anySatisfy(measure -> assertThat(measure).startsWith("one user's sessions")
+                        .contains("delivery rate / RS256 signing limit"))
+                .anySatisfy(measure -> assertThat(measure).startsWith("one user's sessions")
+                        .contains("CPU ms per token, rows durable to last token"))
+                .anySatisfy(measure -> assertThat(measure).startsWith("delivery only")
+                        .contains("delivery rate, due to last token"))
+                .anySatisfy(measure -> assertThat(measure).startsWith("ten relying parties, one hanging")
+                        .contains("rate / one relying party's"));
     }
 }
