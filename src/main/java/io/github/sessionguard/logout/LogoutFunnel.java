@@ -11,6 +11,7 @@ import io.github.sessionguard.logout.participants.SessionLookup;
 import io.github.sessionguard.logout.participants.TierDeadlines;
 import io.github.sessionguard.notify.NoticeReason;
 import io.github.sessionguard.notify.UserNoticeProvider;
+import io.github.sessionguard.signals.SharedSignals;
 import io.github.sessionguard.tier.ClientLastUse;
 import io.github.sessionguard.tier.RequestTier;
 import io.github.sessionguard.tier.TierPolicy;
@@ -36,7 +37,8 @@ import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
  * transaction, forgets the participations that ended, and records the {@code LOGOUT} event with the reason. A client
  * is told at most once per session and transaction, however many of Keycloak's paths report the same death. It also
  * decides which deaths the user is told about (a reuse, an administrator's password reset or disabling), and hands
- * those to {@code notify}, which sends after the commit.
+ * those to {@code notify}, which sends after the commit. Where the realm has Keycloak's SSF transmitter on, it hands
+ * every death to {@link SharedSignals} as well, for the realm's Shared Signals receivers.
  */
 public final class LogoutFunnel {
 
@@ -100,6 +102,8 @@ public final class LogoutFunnel {
         }
         // Even with the outbox off: a session limit counts the participations of clients that are never told.
         new ParticipantStore(session).forgetSession(userSession.getId(), userSession.isOffline());
+        new SharedSignals(session).sessionEnded(realm, userSession, reason, clientSessions.stream().findFirst()
+                .map(clientSession -> SessionLookup.issuer(session, realm, clientSession)).orElse(null));
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), null, reason);
         noticeUser(realm, userSession, reason, () -> cause != null ? List.of(cause)
                 : clientSessions.stream().map(AuthenticatedClientSessionModel::getClient).distinct().toList());
@@ -121,6 +125,8 @@ public final class LogoutFunnel {
         new ParticipantStore(session).forget(userSession.getId(), clientSession.getClient().getId(),
                 userSession.isOffline());
         ClientModel client = clientSession.getClient();
+        new SharedSignals(session).clientEnded(realm, userSession, client, reason,
+                SessionLookup.issuer(session, realm, clientSession));
         ClientLastUse.keepBeforeEnding(userSession, clientSession);
         clientSession.detachFromUserSession();
         LogoutEvents.record(session, realm, userSession.getUser().getId(), userSession.getId(), clientId, reason);
@@ -136,6 +142,7 @@ public final class LogoutFunnel {
      *         switched off), so that Keycloak's own handling applies
      */
     public boolean clientEndedByKeycloak(UserSessionModel userSession, AuthenticatedClientSessionModel clientSession) {
+        new SharedSignals(session).endedByKeycloak(userSession, clientSession);
         ClientModel client = clientSession.getClient();
         if (outbox() == null || BackchannelTarget.configuredUrl(client) == null) {
             forgetIfCounted(userSession, client);

@@ -90,6 +90,12 @@ public final class ParticipantStore {
                 .setParameter("userSessionId", userSessionId).setParameter("offline", offline).executeUpdate();
     }
 
+    /** Whether any participation of the (online or offline) session is left, as this transaction sees them. */
+    public boolean anyOf(String userSessionId, boolean offline) {
+        return em.createNamedQuery("sgCountSessionParticipants", Long.class).setFlushMode(FlushModeType.COMMIT)
+                .setParameter("userSessionId", userSessionId).setParameter("offline", offline).getSingleResult() > 0;
+    }
+
     private void delete(String id) {
         em.createNamedQuery("sgDeleteParticipant").setFlushMode(FlushModeType.COMMIT).setParameter("id", id)
                 .executeUpdate();

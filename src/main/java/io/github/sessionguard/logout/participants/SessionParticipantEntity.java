@@ -40,6 +40,8 @@ import jakarta.persistence.Table;
                 + " where p.id in :ids"),
         @NamedQuery(name = "sgDeleteSessionParticipants", query = "delete from SessionParticipantEntity p"
                 + " where p.userSessionId = :userSessionId and p.offline = :offline"),
+        @NamedQuery(name = "sgCountSessionParticipants", query = "select count(p) from SessionParticipantEntity p"
+                + " where p.userSessionId = :userSessionId and p.offline = :offline"),
         @NamedQuery(name = "sgPurgeParticipantsOfRealm", query = "delete from SessionParticipantEntity p"
                 + " where p.realmId = :realmId"),
         @NamedQuery(name = "sgPullForwardRealm", query = "update SessionParticipantEntity p set p.checkAt = :now"
