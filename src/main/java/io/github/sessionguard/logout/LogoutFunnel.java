@@ -172,6 +172,7 @@ public final class LogoutFunnel {
     public void sessionAlreadyEnded(RealmModel realm, Participant participant, DeathReason reason) {
         tellAlreadyEnded(realm, participant, reason);
         new ParticipantStore(session).forget(participant);
+        new SharedSignals(session).sessionAlreadyEnded(realm, participant, reason);
     }
 
     /**
@@ -181,9 +182,23 @@ public final class LogoutFunnel {
     public void sessionsAlreadyEnded(RealmModel realm, List<Participant> participants, DeathReason reason) {
         participants.forEach(participant -> tellAlreadyEnded(realm, participant, reason));
         new ParticipantStore(session).forgetAll(participants);
+        new SharedSignals(session).sessionsAlreadyEnded(realm, participants, reason);
     }
 
-    private void tellAlreadyEnded(RealmModel realm, Participant participant, DeathReason reason) {
+    /**
+     * Entry 3, where Keycloak has already ended one client's part of a session that lives on (its client session
+     * expired): the participant is told, forgotten, and a {@code LOGOUT} event names it.
+     */
+    public void clientAlreadyEnded(RealmModel realm, Participant participant, DeathReason reason) {
+        ClientModel client = tellAlreadyEnded(realm, participant, reason);
+        new ParticipantStore(session).forget(participant);
+        if (client != null) {
+            new SharedSignals(session).clientAlreadyEnded(realm, participant, client, reason);
+        }
+    }
+
+    /** @return the participant's client, null if it no longer exists */
+    private ClientModel tellAlreadyEnded(RealmModel realm, Participant participant, DeathReason reason) {
         ClientModel client = realm.getClientById(participant.clientUuid());
         LogoutOutboxProvider outbox = outbox();
         if (outbox != null && client != null && told(realm, client, null)
@@ -193,6 +208,7 @@ public final class LogoutFunnel {
         }
         LogoutEvents.record(session, realm, participant.userId(), participant.userSessionId(),
                 client == null ? null : client.getClientId(), reason);
+        return client;
     }
 
     /**

@@ -20,8 +20,8 @@ import org.keycloak.ssf.transmitter.support.SsfUtil;
 /**
  * A death handed to Keycloak's SSF transmitter, the only class that speaks its language: for each receiver's stream,
  * the {@code session-revoked} SET Keycloak's own mapper builds for a logout (the stream's audience, subject format and
- * signing key), with Session Guard's reason and initiator, through Keycloak's dispatcher, which keeps the stream's
- * filters (events requested, subjects, status) and writes its outbox in this transaction.
+ * signing key), with Session Guard's reason and initiator, through Keycloak's dispatcher ({@link RequestlessDispatcher}),
+ * which keeps the stream's filters (events requested, subjects, status) and writes its outbox in this transaction.
  */
 final class CaepTransmission {
 
@@ -48,6 +48,7 @@ final class CaepTransmission {
             List<StreamConfig> streams = transmitter.streamService().findStreamsForSsfReceiverClients();
             SecurityEventTokenMapper mapper = new SecurityEventTokenMapper(session, transmitter.getConfig(),
                     ignored -> issuer(death));
+            RequestlessDispatcher dispatcher = new RequestlessDispatcher(transmitter);
             for (StreamConfig stream : streams) {
                 SsfSecurityEventToken token = mapper.generateSessionRevokedEvent(logout(realm, death), null, stream,
                         death.reason().detail());
@@ -64,7 +65,7 @@ final class CaepTransmission {
                     application.setId(death.clientId());
                     ((ComplexSubjectId) token.getSubjectId()).setApplication(application);
                 }
-                transmitter.securityEventTokenDispatcher().dispatchEvent(token, stream);
+                dispatcher.dispatchEvent(token, stream);
                 LOG.debugf("Session %s of user %s in realm %s: session-revoked (%s, %s%s) to receiver %s, jti %s",
                         death.userSessionId(), death.userId(), realm.getName(), death.reason().detail(),
                         death.initiator().code(), death.clientId() == null ? "" : ", application " + death.clientId(),

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 import org.keycloak.common.Profile;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
@@ -18,7 +19,6 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.ssf.Ssf;
 
 /**
@@ -35,6 +35,7 @@ public final class SharedSignals {
     public static final String SIGNALLED_BY = "signalled_by";
     public static final String SESSION_GUARD = "session-guard";
     private static final String SIGNALLED_ATTRIBUTE = "session-guard.signals.sessions";
+    private static final Logger LOG = Logger.getLogger(SharedSignals.class);
 
     private final KeycloakSession session;
 
@@ -78,23 +79,37 @@ public final class SharedSignals {
     /**
      * A participation of a session that has already ended was settled (after it was forgotten). The expiry scan
      * settles each participation of a session in a transaction of its own: the death is signalled with the last of
-     * them. Where the session itself lives on, only this application's part ended.
+     * them.
      */
-    public void sessionAlreadyEnded(RealmModel realm, Participant participant, ClientModel client,
-            DeathReason reason) {
+    public void sessionAlreadyEnded(RealmModel realm, Participant participant, DeathReason reason) {
+        if (on(realm) && !new ParticipantStore(session).anyOf(participant.userSessionId(), participant.offline())
+                && firstTime(participant.userSessionId())) {
+            send(realm, new Death(participant.userId(), participant.userSessionId(), null, reason,
+                    Initiator.of(reason), participant.issuer()));
+        }
+    }
+
+    /**
+     * A page of participations whose sessions all ended in this transaction (a realm sign-out) was settled: each
+     * session is signalled once, however many of its participations the page holds, or the pages before it.
+     */
+    public void sessionsAlreadyEnded(RealmModel realm, List<Participant> participants, DeathReason reason) {
         if (!on(realm)) {
             return;
         }
-        UserSessionModel userSession = SessionLookup.userSession(session, realm, participant.userSessionId(),
-                participant.offline());
-        if (userSession != null && AuthenticationManager.isSessionValid(realm, userSession)) {
-            if (client != null) {
-                send(realm, new Death(participant.userId(), participant.userSessionId(), client.getClientId(),
-                        reason, Initiator.of(reason), participant.issuer()));
+        for (Participant participant : participants) {
+            if (firstTime(participant.userSessionId())) {
+                send(realm, new Death(participant.userId(), participant.userSessionId(), null, reason,
+                        Initiator.of(reason), participant.issuer()));
             }
-        } else if (!new ParticipantStore(session).anyOf(participant.userSessionId(), participant.offline())
-                && firstTime(participant.userSessionId())) {
-            send(realm, new Death(participant.userId(), participant.userSessionId(), null, reason,
+        }
+    }
+
+    /** A participation whose client's part of a live session Keycloak has already ended was settled. */
+    public void clientAlreadyEnded(RealmModel realm, Participant participant, ClientModel client,
+            DeathReason reason) {
+        if (on(realm)) {
+            send(realm, new Death(participant.userId(), participant.userSessionId(), client.getClientId(), reason,
                     Initiator.of(reason), participant.issuer()));
         }
     }
@@ -119,8 +134,17 @@ public final class SharedSignals {
         return !path.isEmpty() && path.get(0).getPath().equals("admin");
     }
 
+    /**
+     * A signal that can't be built or queued (an experimental transmitter's failure) is logged and lost: it must
+     * not keep the death from its relying parties, nor stop the expiry scan at that participation for good.
+     */
     private void send(RealmModel realm, Death death) {
-        new CaepTransmission(session).send(realm, death);
+        try {
+            new CaepTransmission(session).send(realm, death);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "No Shared Signals event for session %s of user %s in realm %s (%s)", death.userSessionId(),
+                    death.userId(), realm.getName(), death.reason().detail());
+        }
     }
 
     private boolean firstTime(String userSessionId) {

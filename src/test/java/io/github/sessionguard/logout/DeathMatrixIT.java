@@ -14,6 +14,7 @@ import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
 import io.github.sessionguard.testing.LogoutReceiver.Delivery;
 import io.github.sessionguard.testing.OidcClient;
+import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.SsoSession;
 import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
@@ -45,9 +46,9 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 class DeathMatrixIT {
 
     static final String REALM = "death-matrix";
-    private static final long SSO_MAX = 45;
+    static final long SSO_MAX = 45;
     /** Login, then Keycloak's expiry of what was left, a scan and a delivery, and 5 s to spare: nothing more comes. */
-    private static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(SSO_MAX).plus(KeycloakServer.SCAN_AND_DELIVERY)
+    static final Duration DUPLICATE_WINDOW = Duration.ofSeconds(SSO_MAX).plus(KeycloakServer.SCAN_AND_DELIVERY)
             .plusSeconds(5);
     private static final String[] USERS = {"rp-logout", "session-delete", "user-signout", "password-reset",
             "disable", "delete", "realm-signout", "replay", "replay-detach", "replay-offline", "replay-low", "revocation",
@@ -280,41 +281,44 @@ class DeathMatrixIT {
 
     /** A realm with every kind of client, its relying party, and a user per death. */
     private static TestRealm matrixRealm(String name, String... users) {
-        return TestRealm.of(name, (fixture, receiver) -> {
-            fixture.set("ssoSessionMaxLifespan", SSO_MAX);
-            for (String user : users) {
-                fixture.user(user, user + "-password");
-            }
-            withBackchannelLogout(fixture.confidentialClient("conf", "conf-secret"), receiver);
-            withBackchannelLogout(fixture.publicClient("pub"), receiver);
-            fixture.confidentialClient("no-url", "no-url-secret");
-            withBackchannelLogout(fixture.confidentialClient("front", "front-secret"), receiver)
-                    .put("frontchannelLogout", true);
-            withBackchannelLogout(fixture.confidentialClient("offline", "offline-secret"), receiver);
-            withBackchannelLogout(fixture.confidentialClient("service", "service-secret"), receiver)
-                    .put("serviceAccountsEnabled", true);
-            withBackchannelLogout(fixture.publicClient("replayer"), receiver);
-            withBackchannelLogout(fixture.publicClient("idle-app"), receiver);
-            withBackchannelLogout(fixture.publicClient("max-app"), receiver);
-            withBackchannelLogout(fixture.publicClient("offline-high"), receiver);
-            withBackchannelLogout(fixture.publicClient("low-app"), receiver);
-            withBackchannelLogout(fixture.publicClient("one-device"), receiver);
-            fixture.tierProfile("high", Map.of("tier", "high"))
-                    .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
-                    .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
-                    .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
-                            "access-token-lifespan", 10))
-                    .tierProfile("high-offline", Map.of("tier", "high", "offline-access", true))
-                    .tierProfile("one-session", Map.of("tier", "high", "max-sessions", 1))
-                    .policyForClients("high-policy", "high", "pub", "no-url")
-                    .policyForClients("replay-policy", "replay-detaches", "replayer")
-                    .policyForClients("offline-policy", "high-offline", "offline-high")
-                    .policyForClients("idle-policy", "short-idle", "idle-app")
-                    .policyForClients("max-policy", "short-max", "max-app")
-                    .policyForClients("one-session-policy", "one-session", "one-device");
-            // The README's recommended way, beside the client-id policies above.
-            fixture.tierScope("low-app", "session-tier-low");
-        });
+        return TestRealm.of(name, (fixture, receiver) -> describe(fixture, receiver, users));
+    }
+
+    /** The matrix's realm, which {@link SharedSignalsIT} gives a Shared Signals receiver besides. */
+    static void describe(RealmFixture fixture, LogoutReceiver receiver, String... users) {
+        fixture.set("ssoSessionMaxLifespan", SSO_MAX);
+        for (String user : users) {
+            fixture.user(user, user + "-password");
+        }
+        withBackchannelLogout(fixture.confidentialClient("conf", "conf-secret"), receiver);
+        withBackchannelLogout(fixture.publicClient("pub"), receiver);
+        fixture.confidentialClient("no-url", "no-url-secret");
+        withBackchannelLogout(fixture.confidentialClient("front", "front-secret"), receiver)
+                .put("frontchannelLogout", true);
+        withBackchannelLogout(fixture.confidentialClient("offline", "offline-secret"), receiver);
+        withBackchannelLogout(fixture.confidentialClient("service", "service-secret"), receiver)
+                .put("serviceAccountsEnabled", true);
+        withBackchannelLogout(fixture.publicClient("replayer"), receiver);
+        withBackchannelLogout(fixture.publicClient("idle-app"), receiver);
+        withBackchannelLogout(fixture.publicClient("max-app"), receiver);
+        withBackchannelLogout(fixture.publicClient("offline-high"), receiver);
+        withBackchannelLogout(fixture.publicClient("low-app"), receiver);
+        withBackchannelLogout(fixture.publicClient("one-device"), receiver);
+        fixture.tierProfile("high", Map.of("tier", "high"))
+                .tierProfile("replay-detaches", Map.of("tier", "high", "revoke-session-on-reuse", false))
+                .tierProfile("short-idle", Map.of("tier", "high", "idle-timeout", 20, "access-token-lifespan", 10))
+                .tierProfile("short-max", Map.of("tier", "high", "max-lifespan", 25, "idle-timeout", 25,
+                        "access-token-lifespan", 10))
+                .tierProfile("high-offline", Map.of("tier", "high", "offline-access", true))
+                .tierProfile("one-session", Map.of("tier", "high", "max-sessions", 1))
+                .policyForClients("high-policy", "high", "pub", "no-url")
+                .policyForClients("replay-policy", "replay-detaches", "replayer")
+                .policyForClients("offline-policy", "high-offline", "offline-high")
+                .policyForClients("idle-policy", "short-idle", "idle-app")
+                .policyForClients("max-policy", "short-max", "max-app")
+                .policyForClients("one-session-policy", "one-session", "one-device");
+        // The README's recommended way, beside the client-id policies above.
+        fixture.tierScope("low-app", "session-tier-low");
     }
 
     /** One of the class's realms, with the deaths' helpers. */

@@ -137,7 +137,8 @@ public final class DistributionKeycloakServer implements KeycloakServer {
     private static String buildKey(String mode, List<String> command) {
         String database = command.stream().filter(option -> option.startsWith("--db=")).findFirst().orElse("--db=");
         String cache = command.stream().filter(option -> option.startsWith("--cache=")).findFirst().orElse("");
-        return (mode + database + cache).replaceAll("[^a-zA-Z0-9]", "-");
+        String features = command.stream().filter(option -> option.startsWith("--features=")).findFirst().orElse("");
+        return (mode + database + cache + features).replaceAll("[^a-zA-Z0-9]", "-");
     }
 
     private static void reuseAugmentation(Path augmented, Path home) {

@@ -1,6 +1,7 @@
 package io.github.sessionguard.testing;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,6 +22,14 @@ public final class KeycloakServerExtension implements ParameterResolver, AfterAl
     public static final int SCAN_BATCH_SIZE = 2_000;
     private static final List<String> SHARED_SERVER_OPTIONS = List.of(
             "--spi-session-guard-expiry-scan--default--batch-size=" + SCAN_BATCH_SIZE);
+    /**
+     * Keycloak's SSF transmitter, on the PostgreSQL server only: the whole suite runs there with the feature on (and
+     * off in every realm but SharedSignalsIT's), the H2 server's tests without it. Pushes to the tests' plain-HTTP
+     * loopback receivers are allowed, and its outbox is drained every second instead of every 30.
+     */
+    public static final List<String> SHARED_SIGNALS_OPTIONS = List.of("--features=ssf",
+            "--spi-ssf-transmitter--default--allow-insecure-push-targets=true",
+            "--spi-ssf-transmitter--default--outbox-drainer-interval=1s");
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -53,12 +62,21 @@ public final class KeycloakServerExtension implements ParameterResolver, AfterAl
 
     private static KeycloakServer startServer() {
         String kind = TestSettings.get("sessionguard.it.server", "distribution");
+        List<String> options = new ArrayList<>(SHARED_SERVER_OPTIONS);
+        if (sharedSignalsOn()) {
+            options.addAll(SHARED_SIGNALS_OPTIONS);
+        }
         return switch (kind) {
-            case "distribution" -> DistributionKeycloakServer.start(SHARED_SERVER_OPTIONS);
-            case "testcontainers" -> TestcontainersKeycloakServer.start(SHARED_SERVER_OPTIONS);
+            case "distribution" -> DistributionKeycloakServer.start(options);
+            case "testcontainers" -> TestcontainersKeycloakServer.start(options);
             default -> throw new IllegalStateException("Unknown sessionguard.it.server '" + kind
                     + "': use 'distribution' or 'testcontainers'");
         };
+    }
+
+    /** Whether the shared server runs Keycloak's SSF transmitter: on PostgreSQL, not on H2. */
+    public static boolean sharedSignalsOn() {
+        return TestSettings.get("sessionguard.it.db", "h2").equals("postgres");
     }
 
     private record RunningServer(KeycloakServer server) implements ExtensionContext.Store.CloseableResource {

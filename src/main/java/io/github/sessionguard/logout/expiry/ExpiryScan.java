@@ -149,8 +149,12 @@ final class ExpiryScan {
         }
         AuthenticatedClientSessionModel clientSession = userSession == null ? null
                 : userSession.getAuthenticatedClientSessionByClient(participant.clientUuid());
-        if (clientSession == null) {
+        if (userSession == null) {
             funnel.sessionAlreadyEnded(realm, participant, DeathReason.SESSION_EXPIRED);
+            return;
+        }
+        if (clientSession == null) {
+            funnel.clientAlreadyEnded(realm, participant, DeathReason.SESSION_EXPIRED);
             return;
         }
         long lastSeen = Math.max(participant.lastSeen(), clientSession.getTimestamp());
