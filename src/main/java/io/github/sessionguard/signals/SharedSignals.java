@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.keycloak.common.Profile;
 import org.keycloak.events.Event;
@@ -24,7 +25,8 @@ import org.keycloak.ssf.Ssf;
 /**
  * Where the funnel hands a death to the realm's Shared Signals receivers, when Keycloak's SSF transmitter is on
  * (server feature {@code ssf} and realm attribute {@code ssf.transmitterEnabled}); otherwise it does nothing. Each
- * death becomes one CAEP {@code session-revoked} per receiver, with Session Guard's reason and who caused it; the
+ * death becomes one CAEP {@code session-revoked} per receiver, with Session Guard's reason and who caused it (and a
+ * disabled user's, one RISC {@code account-disabled} besides); the
  * {@code LOGOUT} events of the deaths it signals carry {@link #SIGNALLED_BY}, and Keycloak's own mapper skips those
  * ({@link SignallingEventListenerFactory}). Keycloak's classes of SSF are touched only once both switches are on, so
  * Session Guard loads and works the same without them.
@@ -35,6 +37,8 @@ public final class SharedSignals {
     public static final String SIGNALLED_BY = "signalled_by";
     public static final String SESSION_GUARD = "session-guard";
     private static final String SIGNALLED_ATTRIBUTE = "session-guard.signals.sessions";
+    /** In the set of what was signalled in this transaction, beside session ids: a user's account. */
+    private static final String ACCOUNT = "account ";
     private static final Logger LOG = Logger.getLogger(SharedSignals.class);
 
     private final KeycloakSession session;
@@ -61,9 +65,16 @@ public final class SharedSignals {
      * receiver knows, and die together in one transaction when they do: signalled once.
      */
     public void sessionEnded(RealmModel realm, UserSessionModel userSession, DeathReason reason, String issuer) {
-        if (on(realm) && firstTime(userSession.getId())) {
-            send(realm, new Death(userSession.getUser().getId(), userSession.getId(), null, reason,
-                    Initiator.of(reason), issuer));
+        if (!on(realm)) {
+            return;
+        }
+        Death death = new Death(userSession.getUser().getId(), userSession.getId(), null, reason, Initiator.of(reason),
+                issuer);
+        if (firstTime(userSession.getId())) {
+            send(realm, death);
+        }
+        if (reason == DeathReason.USER_DISABLED && firstTime(ACCOUNT + death.userId())) {
+            signal(realm, death, transmission -> transmission.accountDisabled(realm, death));
         }
     }
 
@@ -139,22 +150,27 @@ public final class SharedSignals {
      * not keep the death from its relying parties, nor stop the expiry scan at that participation for good.
      */
     private void send(RealmModel realm, Death death) {
+        signal(realm, death, transmission -> transmission.sessionRevoked(realm, death));
+    }
+
+    private void signal(RealmModel realm, Death death, Consumer<Transmission> signal) {
         try {
-            new CaepTransmission(session).send(realm, death);
+            signal.accept(new Transmission(session));
         } catch (RuntimeException e) {
             LOG.warnf(e, "No Shared Signals event for session %s of user %s in realm %s (%s)", death.userSessionId(),
                     death.userId(), realm.getName(), death.reason().detail());
         }
     }
 
-    private boolean firstTime(String userSessionId) {
+    /** Whether this session (or account) is signalled for the first time in this transaction. */
+    private boolean firstTime(String signalled) {
         @SuppressWarnings("unchecked")
-        Set<String> signalled = session.getAttribute(SIGNALLED_ATTRIBUTE, Set.class);
-        if (signalled == null) {
-            signalled = new HashSet<>();
-            session.setAttribute(SIGNALLED_ATTRIBUTE, signalled);
+        Set<String> before = session.getAttribute(SIGNALLED_ATTRIBUTE, Set.class);
+        if (before == null) {
+            before = new HashSet<>();
+            session.setAttribute(SIGNALLED_ATTRIBUTE, before);
         }
-        return signalled.add(userSessionId);
+        return before.add(signalled);
     }
 
     /** The details a death's {@code LOGOUT} event carries besides its reason. */

@@ -94,7 +94,8 @@ class SharedSignalsIT {
         table.put("adminSignsTheUserOut", List.of(Expected.revoked("admin", "logout")));
         table.put("adminResetsThePassword", List.of(Expected.revoked("admin", "credential_changed"),
                 new Expected("credential-change", "", "admin", "", KEYCLOAK)));
-        table.put("adminDisablesTheUser", List.of(Expected.revoked("admin", "user_disabled")));
+        table.put("adminDisablesTheUser", List.of(Expected.revoked("admin", "user_disabled"),
+                new Expected("account-disabled", "", "admin", "user_disabled", SESSION_GUARD)));
         table.put("adminDeletesTheUser", List.of(Expected.revoked("admin", "user_deleted")));
         table.put("realmSignsOutAllSessions", List.of(Expected.revoked("admin", "realm_sign_out")));
         table.put("replayWithSessionRevocation", List.of(Expected.revoked("policy", "refresh_token_reused")));
@@ -136,7 +137,8 @@ class SharedSignalsIT {
         ObjectNode stream = Json.object().put("description", "Session Guard's tests");
         stream.putObject("delivery").put("method", "urn:ietf:rfc:8935").put("endpoint_url", ssf.url())
                 .put("authorization_header", ssf.authorization());
-        stream.putArray("events_requested").add(SsfReceiver.SESSION_REVOKED).add(SsfReceiver.CREDENTIAL_CHANGE);
+        stream.putArray("events_requested").add(SsfReceiver.SESSION_REVOKED).add(SsfReceiver.CREDENTIAL_CHANGE)
+                .add(SsfReceiver.ACCOUNT_DISABLED);
         stream.putArray("aud").add(AUDIENCE);
         HttpResult created = admin.post("/admin/realms/" + realm.name() + "/ssf/clients/" + RECEIVER + "/stream",
                 stream);
@@ -308,7 +310,7 @@ class SharedSignalsIT {
     void theReadmeTableIsThisOne() throws Exception {
         List<String> rows = Files.readAllLines(Path.of("README.md")).stream().map(SharedSignalsIT::normalised)
                 .filter(row -> row.startsWith("|") && row.split("\\|").length > 2
-                        && List.of("session-revoked", "credential-change").contains(row.split("\\|")[2]))
+                        && List.of("session-revoked", "credential-change", "account-disabled").contains(row.split("\\|")[2]))
                 .toList();
         List<String> expected = new ArrayList<>();
         EXPECTED.forEach((path, signals) -> signals.forEach(signal -> expected.add(normalised("| `" + path + "` | "

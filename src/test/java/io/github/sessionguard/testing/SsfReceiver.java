@@ -38,6 +38,7 @@ public final class SsfReceiver implements AutoCloseable {
     public static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
     public static final String CREDENTIAL_CHANGE =
             "https://schemas.openid.net/secevent/caep/event-type/credential-change";
+    public static final String ACCOUNT_DISABLED = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
     /** The stream events Keycloak's transmitter sends of its own (verification, status), about no user. */
     private static final String STREAM_EVENTS = "https://schemas.openid.net/secevent/ssf/event-type/";
 
