@@ -26,9 +26,8 @@ import org.keycloak.ssf.Ssf;
  * Where the funnel hands a death to the realm's Shared Signals receivers, when Keycloak's SSF transmitter is on
  * (server feature {@code ssf} and realm attribute {@code ssf.transmitterEnabled}); otherwise it does nothing. Each
  * death becomes one CAEP {@code session-revoked} per receiver, with Session Guard's reason and who caused it (and a
- * disabled user's, one RISC {@code account-disabled} besides); the
- * {@code LOGOUT} events of the deaths it signals carry {@link #SIGNALLED_BY}, and Keycloak's own mapper skips those
- * ({@link SignallingEventListenerFactory}). Keycloak's classes of SSF are touched only once both switches are on, so
+ * disabled user's, one RISC {@code account-disabled} besides); the {@code LOGOUT} events of the deaths it signals
+ * carry {@link #SIGNALLED_BY}, and Keycloak's own mapper skips those ({@link SignallingEventListenerFactory}). Keycloak's classes of SSF are touched only once both switches are on, so
  * Session Guard loads and works the same without them.
  */
 public final class SharedSignals {
@@ -145,14 +144,14 @@ public final class SharedSignals {
         return !path.isEmpty() && path.get(0).getPath().equals("admin");
     }
 
-    /**
-     * A signal that can't be built or queued (an experimental transmitter's failure) is logged and lost: it must
-     * not keep the death from its relying parties, nor stop the expiry scan at that participation for good.
-     */
     private void send(RealmModel realm, Death death) {
         signal(realm, death, transmission -> transmission.sessionRevoked(realm, death));
     }
 
+    /**
+     * A signal that can't be built or queued (an experimental transmitter's failure) is logged and lost: it must
+     * not keep the death from its relying parties, nor stop the expiry scan at that participation for good.
+     */
     private void signal(RealmModel realm, Death death, Consumer<Transmission> signal) {
         try {
             signal.accept(new Transmission(session));
