@@ -32,7 +32,7 @@ public enum Initiator {
         return switch (reason) {
             case LOGOUT, TOKEN_REVOKED -> USER;
             case CREDENTIAL_CHANGED, USER_DISABLED, USER_DELETED, REALM_SIGN_OUT -> ADMIN;
-            case REFRESH_TOKEN_REUSED, TIER_IDLE_TIMEOUT, TIER_MAX_LIFESPAN -> POLICY;
+            case REFRESH_TOKEN_REUSED, TIER_IDLE_TIMEOUT, TIER_MAX_LIFESPAN, SESSION_LIMIT -> POLICY;
             case SESSION_EXPIRED -> SYSTEM;
         };
     }

@@ -51,7 +51,7 @@ class SharedSignalsIT {
     private static final String SESSION_GUARD = "Session Guard";
     private static final String[] USERS = {"rp-logout", "session-delete", "user-signout", "password-reset",
             "disable", "delete", "replay", "replay-detach", "replay-offline", "replay-low", "revocation", "tier-idle",
-            "tier-max", "expiry"};
+            "tier-max", "expiry", "session-limit"};
 
     /** One signal a death is to send: the event, the application its subject names, and the words. */
     record Expected(String event, String application, String initiatingEntity, String reasonAdmin, String sentBy) {
@@ -109,6 +109,8 @@ class SharedSignalsIT {
                 Expected.revoked("system", "session_expired")));
         table.put("tierMaxDeadline", List.of(Expected.revokedPart("max-app", "policy", "tier_max_lifespan"),
                 Expected.revoked("system", "session_expired")));
+        table.put("aSignInPastTheSessionLimitEndsTheOldestSession",
+                List.of(Expected.revoked("policy", "session_limit")));
         table.put("keycloakExpiresTheSession", List.of(Expected.revoked("system", "session_expired")));
         return table;
     }
@@ -298,6 +300,17 @@ class SharedSignalsIT {
         d.assertSignalled("tierMaxDeadline");
     }
 
+    /** The older session ends for the limit; the newer one, which pushed it out, is not signalled for it. */
+    @Test
+    void aSignInPastTheSessionLimitEndsTheOldestSession() {
+        Death d = login("session-limit", "one-device");
+        Deadline.awaitEpochSecondPassed(System.currentTimeMillis() / 1000, "the older session's second");
+
+        SsoSession newer = SsoSession.loginAs("session-limit", "session-limit-password", client("one-device"));
+
+        d.assertSignalled("aSignInPastTheSessionLimitEndsTheOldestSession", newer.sessionId());
+    }
+
     @Test
     void keycloakExpiresTheSession() {
         Death d = login("expiry");
@@ -360,12 +373,20 @@ class SharedSignalsIT {
          * about this session, and nothing invalid arrived at all.
          */
         void assertSignalled(String path) {
+            assertSignalled(path, null);
+        }
+
+        /**
+         * As above, where a second session of the user may have expired within the window (the realm's short SSO
+         * max): its {@code session_expired} is left out.
+         */
+        void assertSignalled(String path, String otherSessionId) {
             List<Expected> expected = EXPECTED.get(path);
-            Deadline.await(WINDOW, expected.size() + " signals for " + sso.userId(), this::signals,
+            Deadline.await(WINDOW, expected.size() + " signals for " + sso.userId(), () -> signals(otherSessionId),
                     signals -> signals.size() >= expected.size());
             Deadline.awaitEpochSecondPassed((loggedInAt + WINDOW.toMillis()) / 1000,
                     "the window in which a duplicate could arrive");
-            List<Signal> got = signals();
+            List<Signal> got = signals(otherSessionId);
             assertThat(got.stream().map(Expected::of).toList()).as("the signals of %s: %s", path, got)
                     .containsExactlyInAnyOrderElementsOf(expected);
             assertThat(got).as("session-revoked names session %s", sso.sessionId())
@@ -376,6 +397,12 @@ class SharedSignalsIT {
 
         private List<Signal> signals() {
             return ssf.signals().stream().filter(signal -> sso.userId().equals(signal.userId())).toList();
+        }
+
+        private List<Signal> signals(String otherSessionId) {
+            return signals().stream().filter(signal -> otherSessionId == null
+                    || !(otherSessionId.equals(signal.sessionId()) && "session_expired".equals(signal.reasonAdmin())))
+                    .toList();
         }
     }
 }

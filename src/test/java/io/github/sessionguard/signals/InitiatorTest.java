@@ -16,17 +16,18 @@ class InitiatorTest {
         Map<DeathReason, String> initiators = Arrays.stream(DeathReason.values())
                 .collect(Collectors.toMap(reason -> reason, reason -> Initiator.of(reason).code()));
 
-        assertThat(initiators).containsExactlyInAnyOrderEntriesOf(Map.of(
-                DeathReason.LOGOUT, "user",
-                DeathReason.TOKEN_REVOKED, "user",
-                DeathReason.CREDENTIAL_CHANGED, "admin",
-                DeathReason.USER_DISABLED, "admin",
-                DeathReason.USER_DELETED, "admin",
-                DeathReason.REALM_SIGN_OUT, "admin",
-                DeathReason.REFRESH_TOKEN_REUSED, "policy",
-                DeathReason.TIER_IDLE_TIMEOUT, "policy",
-                DeathReason.TIER_MAX_LIFESPAN, "policy",
-                DeathReason.SESSION_EXPIRED, "system"));
+        assertThat(initiators).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry(DeathReason.LOGOUT, "user"),
+                Map.entry(DeathReason.TOKEN_REVOKED, "user"),
+                Map.entry(DeathReason.CREDENTIAL_CHANGED, "admin"),
+                Map.entry(DeathReason.USER_DISABLED, "admin"),
+                Map.entry(DeathReason.USER_DELETED, "admin"),
+                Map.entry(DeathReason.REALM_SIGN_OUT, "admin"),
+                Map.entry(DeathReason.REFRESH_TOKEN_REUSED, "policy"),
+                Map.entry(DeathReason.TIER_IDLE_TIMEOUT, "policy"),
+                Map.entry(DeathReason.TIER_MAX_LIFESPAN, "policy"),
+                Map.entry(DeathReason.SESSION_LIMIT, "policy"),
+                Map.entry(DeathReason.SESSION_EXPIRED, "system")));
     }
 
     @Test
