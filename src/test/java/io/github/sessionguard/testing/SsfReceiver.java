@@ -3,6 +3,9 @@ package io.github.sessionguard.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -20,25 +23,28 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Shared Signals receiver's push endpoint on loopback (RFC 8935): {@code POST /caep} with the stream's
  * authorization header. Every Security Event Token it receives is checked as a receiver would: its type
  * ({@code secevent+jwt}), its signature against the realm's published keys, {@code iss}, {@code aud}, a {@code jti}
- * never seen before, exactly one event, and a subject that names a user of the realm (and, for a session event, the
- * session). Each is kept for the test to look at; an invalid one is kept too, marked with its error.
+ * that names no other event (the same SET pushed again is taken once, as RFC 8935's retries require), exactly one
+ * event, and a subject that names a user of the realm (and, for a session event, the session). Each is kept for the test to look at; an invalid one is kept too, marked with its error.
  */
 public final class SsfReceiver implements AutoCloseable {
 
     public static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
     public static final String CREDENTIAL_CHANGE =
             "https://schemas.openid.net/secevent/caep/event-type/credential-change";
-    public static final String ACCOUNT_DISABLED = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
+    public static final String ACCOUNT_DISABLED =
+            "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
     /** The stream events Keycloak's transmitter sends of its own (verification, status), about no user. */
     private static final String STREAM_EVENTS = "https://schemas.openid.net/secevent/ssf/event-type/";
 
@@ -57,7 +63,9 @@ public final class SsfReceiver implements AutoCloseable {
 
     private final String authorization = "Bearer " + UUID.randomUUID();
     private final List<Signal> signals = new CopyOnWriteArrayList<>();
-    private final Set<String> jtis = ConcurrentHashMap.newKeySet();
+    /** Every SET received, by its {@code jti}: one {@code jti}, one event. */
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final AtomicInteger redeliveries = new AtomicInteger();
     private final HttpServer server;
     private volatile String issuer;
     private volatile String audience;
@@ -91,14 +99,21 @@ public final class SsfReceiver implements AutoCloseable {
         try {
             this.keys = JWKSourceBuilder.create(URI.create(issuer + "/protocol/openid-connect/certs").toURL())
                     .retrying(true).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // Fetched now, not inside the first push, whose answer the transmitter waits for.
+            keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+        } catch (IOException | KeySourceException e) {
+            throw new IllegalStateException("Could not read the keys of " + issuer, e);
         }
     }
 
     /** Every event about a user (stream events left out), valid or not. */
     public List<Signal> signals() {
         return List.copyOf(signals);
+    }
+
+    /** How many SETs came again, the same token with the same {@code jti}: each was taken once. */
+    public int redeliveries() {
+        return redeliveries.get();
     }
 
     @Override
@@ -115,7 +130,7 @@ public final class SsfReceiver implements AutoCloseable {
             return;
         }
         Signal signal = validate(body, exchange.getRequestHeaders().getFirst("Content-Type"));
-        if (signal.type() == null || !signal.type().startsWith(STREAM_EVENTS)) {
+        if (signal != null && (signal.type() == null || !signal.type().startsWith(STREAM_EVENTS))) {
             signals.add(signal);
         }
         exchange.sendResponseHeaders(202, -1);
@@ -135,8 +150,15 @@ public final class SsfReceiver implements AutoCloseable {
             processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,
                     new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("jti", "iat", "events", "sub_id")));
             JWTClaimsSet claims = processor.process(SignedJWT.parse(body), null);
-            if (!jtis.add(claims.getJWTID())) {
-                throw new IllegalArgumentException("jti " + claims.getJWTID() + " seen before");
+            String before = tokens.putIfAbsent(claims.getJWTID(), body);
+            if (before != null && before.equals(body)) {
+                // The same SET again: the transmitter retries a push whose answer it didn't get in time (RFC 8935
+                // delivery is at least once), and a receiver takes it once.
+                redeliveries.incrementAndGet();
+                return null;
+            }
+            if (before != null) {
+                throw new IllegalArgumentException("jti " + claims.getJWTID() + " names another event too");
             }
             JsonNode events = Json.MAPPER.valueToTree(claims.getJSONObjectClaim("events"));
             if (events.size() != 1) {
