@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
@@ -39,9 +40,11 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * told). The tier-deadline and replay tests add their own client. The realm's SSO Session Max is short, so that a
  * participation left behind shows up as a second, {@code session_expired}, token within the window; the tests run
  * side by side, all at once, each with its own user (the realm sign-out in a realm of its own), to keep that wait to
- * one window for the whole class.
+ * one window for the whole class. It runs on both servers: on PostgreSQL with Keycloak's SSF feature on (in no realm
+ * of its own), and on H2 with it off, so the matrix holds with and without it (SharedSignalsIT has the signals).
  */
 @KeycloakIntegrationTest
+@AlsoOnH2
 @Execution(ExecutionMode.CONCURRENT)
 class DeathMatrixIT {
 
