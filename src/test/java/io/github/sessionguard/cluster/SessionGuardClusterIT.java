@@ -6,6 +6,7 @@ import static io.github.sessionguard.testing.RealmFixture.withBackchannelLogout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sessionguard.testing.AdminApi;
+import io.github.sessionguard.testing.AtOnce;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
@@ -208,26 +209,8 @@ class SessionGuardClusterIT {
 
     /** Ten password grants on each node, released at the same moment. */
     private List<HttpResult> signInsAtOnceOnBothNodes(String clientId, String username) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(20);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<HttpResult>> results = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                OidcClient client = OidcClient.publicClient(cluster.node(i % 2), REALM, clientId);
-                results.add(threads.submit(() -> {
-                    start.await();
-                    return client.passwordGrant(username, PASSWORD, "openid");
-                }));
-            }
-            start.countDown();
-            List<HttpResult> done = new ArrayList<>();
-            for (Future<HttpResult> result : results) {
-                done.add(result.get());
-            }
-            return done;
-        } finally {
-            threads.shutdownNow();
-        }
+        return AtOnce.run(20, i -> OidcClient.publicClient(cluster.node(i % 2), REALM, clientId)
+                .passwordGrant(username, PASSWORD, "openid"));
     }
 
     /** The user's sessions that hold the client, as each node lists them: both must agree. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.AlsoOnH2;
+import io.github.sessionguard.testing.AtOnce;
 import io.github.sessionguard.testing.BrowserSession;
 import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
@@ -25,10 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -237,25 +234,7 @@ class SessionLimitIT {
 
     /** Twenty password grants of one user, released at the same moment. */
     private static List<HttpResult> atOnce(OidcClient client, String username) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(AT_ONCE);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<HttpResult>> results = new ArrayList<>();
-            for (int i = 0; i < AT_ONCE; i++) {
-                results.add(threads.submit(() -> {
-                    start.await();
-                    return client.passwordGrant(username, username + "-password", "openid");
-                }));
-            }
-            start.countDown();
-            List<HttpResult> done = new ArrayList<>();
-            for (Future<HttpResult> result : results) {
-                done.add(result.get());
-            }
-            return done;
-        } finally {
-            threads.shutdownNow();
-        }
+        return AtOnce.run(AT_ONCE, i -> client.passwordGrant(username, username + "-password", "openid"));
     }
 
     /** The user's online sessions that hold the client, as the admin console lists them. */
