@@ -11,7 +11,9 @@ import io.github.sessionguard.tier.SessionLimitAction;
 import io.github.sessionguard.tier.TierRefusal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.AuthenticatedClientSessionModel;
@@ -37,6 +39,8 @@ public final class SessionLimit {
      * has committed its own rows, and Keycloak may make the session visible a moment later.
      */
     static final long JUST_JOINED_SECONDS = 30;
+    /** How long a grant waits for such a session to show, when it must end it to make room. */
+    private static final long SHOWN_WITHIN_MILLIS = 2_000;
 
     private final KeycloakSession session;
     private final ConfiguredTier tier;
@@ -76,10 +80,61 @@ public final class SessionLimit {
                     + " per user in client '" + client.getClientId() + "' (session-limit-action refuse-new);"
                     + " sign out of another session first");
         }
-        for (UserSessionModel oldest : others.oldestFirst().subList(0, Math.min(excess, others.oldestFirst().size()))) {
+        int endedNow = Math.min(excess, others.oldestFirst().size());
+        for (UserSessionModel oldest : others.oldestFirst().subList(0, endedNow)) {
             LOG.debugf("Session limit of client %s in realm %s (%d): ending session %s of user %s",
                     client.getClientId(), realm.getName(), max, oldest.getId(), joined.getUser().getUsername());
             SessionEnder.endInCallersTransaction(session, realm, oldest, DeathReason.SESSION_LIMIT, client);
+        }
+        if (excess > endedNow) {
+            endOnceShown(others.notYetShown(), excess - endedNow, joined.isOffline(), client);
+        }
+    }
+
+    /**
+     * Sessions of grants that committed a moment ago, on this node or another, which Keycloak's session store doesn't
+     * show yet, or not yet with the client in them (it commits after the database work the lock orders): waited for, briefly, and the oldest of them ended
+     * in a transaction of their own, since this transaction can't see them. One that doesn't show within the wait was
+     * never committed, or has ended already.
+     */
+    private void endOnceShown(List<String> sessionIds, int count, boolean offline, ClientModel client) {
+        LOG.debugf("Session limit: %d session(s) to end are not shown yet, waiting for them: %s", count, sessionIds);
+        Map<String, Integer> started = new HashMap<>();
+        long until = System.currentTimeMillis() + SHOWN_WITHIN_MILLIS;
+        while (started.size() < sessionIds.size() && System.currentTimeMillis() < until) {
+            for (String id : sessionIds) {
+                if (!started.containsKey(id)) {
+                    Integer start = startedIfShown(id, offline, client);
+                    if (start != null) {
+                        started.put(id, start);
+                    }
+                }
+            }
+            if (started.size() < sessionIds.size()) {
+                pause();
+            }
+        }
+        started.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .limit(count)
+                .forEach(oldest -> new SessionEnder(session).end(oldest.getKey(), offline, DeathReason.SESSION_LIMIT));
+    }
+
+    private Integer startedIfShown(String sessionId, boolean offline, ClientModel client) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
+                session.getContext(), looking -> {
+                    UserSessionModel shown = SessionLookup.userSession(looking, looking.getContext().getRealm(),
+                            sessionId, offline);
+                    return shown == null || shown.getAuthenticatedClientSessionByClient(client.getId()) == null
+                            ? null : shown.getStarted();
+                }, "session-limit: is the session shown yet");
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -105,24 +160,25 @@ public final class SessionLimit {
      * The user's other live sessions in the client, of the same kind (online or offline).
      *
      * @param oldestFirst those Keycloak holds with the client still in them, oldest first: the ones that can be ended
-     * @param notYetShown participations recorded in the last {@link #JUST_JOINED_SECONDS} whose session Keycloak
-     *                    doesn't show yet: a grant that committed a moment ago, counted as live but the newest
+     * @param notYetShown the sessions of participations recorded in the last {@link #JUST_JOINED_SECONDS} that Keycloak
+     *                    doesn't show yet: a grant that committed a moment ago, counted as live
      */
-    private record LiveSessions(List<UserSessionModel> oldestFirst, int notYetShown) {
+    private record LiveSessions(List<UserSessionModel> oldestFirst, List<String> notYetShown) {
         int count() {
-            return oldestFirst.size() + notYetShown;
+            return oldestFirst.size() + notYetShown.size();
         }
     }
 
     /**
      * A participation whose session Keycloak no longer holds, or holds without the client, is not live (the scan
-     * forgets it), unless it was recorded so recently that its session may not be visible to this transaction yet.
+     * forgets it), unless it was recorded so recently that its session, or the client's part of it, may not be
+     * visible to this transaction yet.
      */
     private LiveSessions others(RealmModel realm, UserSessionModel joined, ClientModel client) {
         boolean offline = joined.isOffline();
         long now = Time.currentTime();
         List<UserSessionModel> shown = new ArrayList<>();
-        int notYetShown = 0;
+        List<String> notYetShown = new ArrayList<>();
         for (Participant participant : new ParticipantStore(session).ofUserInClient(realm.getId(),
                 joined.getUser().getId(), client.getId(), offline)) {
             if (participant.userSessionId().equals(joined.getId())) {
@@ -131,8 +187,8 @@ public final class SessionLimit {
             UserSessionModel other = SessionLookup.userSession(session, realm, participant.userSessionId(), offline);
             if (other != null && other.getAuthenticatedClientSessionByClient(client.getId()) != null) {
                 shown.add(other);
-            } else if (other == null && now - participant.lastSeen() < JUST_JOINED_SECONDS) {
-                notYetShown++;
+            } else if (now - participant.lastSeen() < JUST_JOINED_SECONDS) {
+                notYetShown.add(participant.userSessionId());
             }
         }
         shown.sort(Comparator.comparingInt(UserSessionModel::getStarted).thenComparing(UserSessionModel::getId));
