@@ -55,8 +55,9 @@ final class TierTokenPostProcessor implements TokenPostProcessor {
         try {
             new TokenHardening(session, tier.get()).beforeIssue(client, RequestTier.grant(session));
             shaper.refuseForbidden(clientSession.getUserSession(), context.refreshToken());
-            SessionLimit limit = new SessionLimit(session, tier.get());
-            if (limit.applies()) {
+            // A client without a limit pays nothing here: no lock, no query.
+            if (tier.get().policy().limitsSessions()) {
+                SessionLimit limit = new SessionLimit(session, tier.get());
                 for (JoinedSession joined : JoinedSession.of(session, context)) {
                     limit.admit(joined.userSession(), client);
                 }

@@ -50,21 +50,14 @@ public final class SessionLimit {
         this.tier = tier;
     }
 
-    /** Whether the tier limits sessions at all; when it doesn't, a grant does no extra database work. */
-    public boolean applies() {
-        return tier.policy().maxSessions() > 0;
-    }
-
     /**
-     * Makes room for {@code joined} (a session the grant created or joined) in {@code client}, or refuses it.
+     * Makes room for {@code joined} (a session the grant created or joined) in {@code client}, or refuses it. Only
+     * for a tier that {@link io.github.sessionguard.tier.TierPolicy#limitsSessions() limits sessions}.
      *
      * @throws TierRefusal when the tier refuses new sessions past its limit
      */
     public void admit(UserSessionModel joined, ClientModel client) throws TierRefusal {
         long max = tier.policy().maxSessions();
-        if (max == 0) {
-            return;
-        }
         RealmModel realm = joined.getRealm();
         String userId = joined.getUser().getId();
         new SessionLimitLock(session).hold(realm.getId(), userId);
