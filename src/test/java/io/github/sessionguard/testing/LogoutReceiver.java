@@ -2,9 +2,9 @@ package io.github.sessionguard.testing;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
@@ -17,7 +17,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -70,12 +69,7 @@ public final class LogoutReceiver implements AutoCloseable {
 
     public LogoutReceiver(KeycloakServer keycloak, String realm) {
         this.issuer = keycloak.realmUrl(realm);
-        try {
-            this.keys = JWKSourceBuilder.create(URI.create(issuer + "/protocol/openid-connect/certs").toURL())
-                    .retrying(true).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.keys = RealmKeys.of(issuer);
         listen(0);
     }
 
@@ -176,8 +170,23 @@ public final class LogoutReceiver implements AutoCloseable {
                     claims.getSessionID() == null ? null : claims.getSessionID().getValue(),
                     claims.getSubject() == null ? null : claims.getSubject().getValue(), null, now, 0);
         } catch (Exception e) {
-            return new Delivery(clientId, null, null, null, e.getClass().getSimpleName() + ": " + e.getMessage(), now,
-                    0);
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            JWTClaimsSet unverified = unverifiedClaims(logoutToken);
+            return unverified == null ? new Delivery(clientId, null, null, null, error, now, 0)
+                    : new Delivery(clientId, unverified.getJWTID(), (String) unverified.getClaim("sid"),
+                            unverified.getSubject(), error, now, 0);
+        }
+    }
+
+    /**
+     * What an invalid token claims, so that a test sees whom it was about and fails on its {@link Delivery#valid()},
+     * not by waiting for a token that came.
+     */
+    private static JWTClaimsSet unverifiedClaims(String token) {
+        try {
+            return JWTParser.parse(token).getJWTClaimsSet();
+        } catch (java.text.ParseException | RuntimeException notAToken) {
+            return null;
         }
     }
 }

@@ -7,7 +7,6 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -20,7 +19,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -97,11 +95,10 @@ public final class SsfReceiver implements AutoCloseable {
         this.issuer = keycloak.realmUrl(realm);
         this.audience = audience;
         try {
-            this.keys = JWKSourceBuilder.create(URI.create(issuer + "/protocol/openid-connect/certs").toURL())
-                    .retrying(true).build();
+            this.keys = RealmKeys.of(issuer);
             // Fetched now, not inside the first push, whose answer the transmitter waits for.
             keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
-        } catch (IOException | KeySourceException e) {
+        } catch (KeySourceException e) {
             throw new IllegalStateException("Could not read the keys of " + issuer, e);
         }
     }
