@@ -2,6 +2,7 @@ package io.github.sessionguard.admin;
 
 import io.github.sessionguard.admin.LogoutReceiptRepresentation.Attempt;
 import io.github.sessionguard.admin.LogoutReceiptRepresentation.RelyingParty;
+import io.github.sessionguard.admin.LogoutReceiptRepresentation.SsfReceiver;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,8 +12,10 @@ import java.util.Objects;
 
 /**
  * A logout receipt as CSV (RFC 4180): a header row, then one line per try, and one for a notification not tried yet;
- * each line repeats the session and the notification, so that it stands alone in a spreadsheet. Times are ISO 8601
- * in UTC, to the millisecond.
+ * then one line per security event token to a Shared Signals receiver (channel {@code ssf_push} or {@code ssf_poll},
+ * {@code attempt} the tries so far, {@code outcome} its status, {@code reason} the SET's words). Each line repeats the
+ * session and the notification, so that it stands alone in a spreadsheet. Times are ISO 8601 in UTC, to the
+ * millisecond.
  */
 final class ReceiptCsv {
 
@@ -20,10 +23,12 @@ final class ReceiptCsv {
 
     static final List<String> COLUMNS = List.of("session_id", "user_id", "died_at", "death_reason", "channel",
             "client_id", "notification_id", "jti", "reason", "status", "created_at", "delivered_at", "url", "attempt",
-            "sent_at", "recorded_at", "outcome", "http_status", "error");
+            "sent_at", "recorded_at", "outcome", "http_status", "error", "event");
 
-    /** The channel of a relying party's notification; Shared Signals receivers will have their own. */
+    /** The channel of a relying party's notification; a Shared Signals receiver's is {@code ssf_} and its delivery. */
     static final String BACKCHANNEL_LOGOUT = "backchannel_logout";
+    /** The event of a relying party's logout token, in the {@code event} column beside a SET's. */
+    static final String BACKCHANNEL_LOGOUT_EVENT = "backchannel-logout";
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -41,13 +46,20 @@ final class ReceiptCsv {
                     party.reason(), party.status(), time(party.createdAt()), time(party.deliveredAt()),
                     text(party.url()));
             if (party.attempts().isEmpty()) {
-                line(csv, concat(notification, List.of("", "", "", "", "", "")));
+                line(csv, concat(notification, List.of("", "", "", "", "", "", BACKCHANNEL_LOGOUT_EVENT)));
             }
             for (Attempt attempt : party.attempts()) {
                 line(csv, concat(notification, List.of(String.valueOf(attempt.attempt()), time(attempt.sentAt()),
                         time(attempt.recordedAt()), attempt.outcome(), text(attempt.httpStatus()),
-                        text(attempt.error()))));
+                        text(attempt.error()), BACKCHANNEL_LOGOUT_EVENT)));
             }
+        }
+        for (SsfReceiver receiver : receipt.ssfReceivers()) {
+            line(csv, List.of(receipt.sessionId(), text(receipt.userId()), time(receipt.diedAt()), text(receipt.reason()),
+                    "ssf_" + receiver.delivery(), text(receiver.clientId()), "", receiver.jti(), text(receiver.reason()),
+                    receiver.status(), time(receiver.createdAt()), time(receiver.deliveredAt()), "",
+                    String.valueOf(receiver.attempts()), "", "", receiver.status(), "", text(receiver.lastError()),
+                    receiver.event()));
         }
         return csv.toString();
     }

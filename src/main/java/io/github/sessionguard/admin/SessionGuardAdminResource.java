@@ -5,6 +5,8 @@ import io.github.sessionguard.logout.outbox.NotificationStatus;
 import io.github.sessionguard.logout.outbox.LogoutOutboxProvider;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.outbox.NotificationHistory;
+import io.github.sessionguard.signals.SignalReceipts;
+import io.github.sessionguard.signals.SignalReceipts.SignalReceipt;
 import io.github.sessionguard.tier.Grant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -148,8 +150,9 @@ public final class SessionGuardAdminResource {
      * told, with the logout token's jti, every try and its outcome, and when the relying party acknowledged it. JSON,
      * or CSV (one line per try) for a caller that prefers {@code text/csv}. It needs view-users (whose session it
      * was, and the relying parties' answers, which may quote it), as an auditor of users' sessions has, and nothing
-     * more. It exists as long as the session's notifications do: a session whose death told no one, or
-     * whose notifications are past retention, has none (404), as has another realm's session.
+     * more. Where the realm has Keycloak's SSF transmitter on, it lists the Shared Signals receivers too. It exists as
+     * long as the session's notifications or security events do: a session whose death told no one, or whose
+     * notifications are past retention, has none (404), as has another realm's session.
      */
     @GET
     @Path("sessions/{sessionId}/receipt")
@@ -157,11 +160,13 @@ public final class SessionGuardAdminResource {
     public Response receipt(@PathParam("sessionId") String sessionId) {
         auth.users().requireView();
         List<NotificationHistory> histories = outbox().ofSession(realm, sessionId);
-        if (histories.isEmpty()) {
-            throw notFound("No logout notification of session '" + sessionId + "' in realm '" + realm.getName()
-                    + "'");
+        List<SignalReceipt> signals = new SignalReceipts(session).ofSession(realm, sessionId);
+        if (histories.isEmpty() && signals.isEmpty()) {
+            throw notFound("No logout notification or security event of session '" + sessionId + "' in realm '"
+                    + realm.getName() + "'");
         }
-        LogoutReceiptRepresentation receipt = LogoutReceiptRepresentation.of(realm.getName(), sessionId, histories);
+        LogoutReceiptRepresentation receipt = LogoutReceiptRepresentation.of(realm.getName(), sessionId, histories,
+                signals);
         if (prefers(session.getContext().getRequestHeaders(), CSV)) {
             return Response.ok(ReceiptCsv.render(receipt), CSV.withCharset("utf-8"))
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"session-"

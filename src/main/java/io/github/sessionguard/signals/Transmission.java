@@ -58,6 +58,7 @@ final class Transmission {
                             death.userSessionId(), death.userId(), realm.getName(), stream.getClientClientId());
                     continue;
                 }
+                token.setJti(SessionSignalIds.jtiFor(death.userSessionId()));
                 dispatcher.dispatchEvent(token, stream);
                 LOG.debugf("Session %s of user %s in realm %s: %s (%s, %s%s) to receiver %s, jti %s",
                         death.userSessionId(), death.userId(), realm.getName(), event, death.reason().detail(),

@@ -8,6 +8,7 @@ import io.github.sessionguard.logout.outbox.LogoutAttempt;
 import io.github.sessionguard.logout.outbox.Notification;
 import io.github.sessionguard.logout.outbox.NotificationHistory;
 import io.github.sessionguard.logout.outbox.NotificationStatus;
+import io.github.sessionguard.signals.SignalReceipts.SignalReceipt;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ReceiptCsvTest {
         LogoutReceiptRepresentation receipt = LogoutReceiptRepresentation.of("demo", "s-1", List.of(
                 new NotificationHistory(notification("n-2", "web", DeathReason.LOGOUT, DIED + 5_000, null), List.of()),
                 new NotificationHistory(notification("n-1", "mobile", DeathReason.TIER_IDLE_TIMEOUT, DIED, null),
-                        List.of())));
+                        List.of())), List.of());
 
         assertThat(receipt.diedAt()).isEqualTo(DIED);
         assertThat(receipt.reason()).isEqualTo("tier_idle_timeout");
@@ -38,7 +39,8 @@ class ReceiptCsvTest {
                 new NotificationHistory(notification("n-1", "flaky", DeathReason.LOGOUT, DIED, DIED + 2_000), List.of(
                         new LogoutAttempt(1, DIED + 10, DIED + 20, AttemptOutcome.RETRY, 503, "HTTP 503: busy, later"),
                         new LogoutAttempt(2, DIED + 1_500, DIED + 2_000, AttemptOutcome.DELIVERED, 200, null))),
-                new NotificationHistory(notification("n-2", "slow", DeathReason.LOGOUT, DIED, null), List.of())));
+                new NotificationHistory(notification("n-2", "slow", DeathReason.LOGOUT, DIED, null), List.of())),
+                List.of(signal("caep", "session-revoked", "delivered", DIED + 900L)));
 
         String csv = ReceiptCsv.render(receipt);
 
@@ -46,13 +48,38 @@ class ReceiptCsvTest {
                 String.join(",", ReceiptCsv.COLUMNS),
                 "s-1,u-1,2026-12-07T10:15:30.120Z,logout,backchannel_logout,flaky,n-1,jti-n-1,logout,delivered,"
                         + "2026-12-07T10:15:30.120Z,2026-12-07T10:15:32.120Z,https://rp.example/flaky,1,"
-                        + "2026-12-07T10:15:30.130Z,2026-12-07T10:15:30.140Z,retry,503,\"HTTP 503: busy, later\"",
+                        + "2026-12-07T10:15:30.130Z,2026-12-07T10:15:30.140Z,retry,503,\"HTTP 503: busy, later\","
+                        + "backchannel-logout",
                 "s-1,u-1,2026-12-07T10:15:30.120Z,logout,backchannel_logout,flaky,n-1,jti-n-1,logout,delivered,"
                         + "2026-12-07T10:15:30.120Z,2026-12-07T10:15:32.120Z,https://rp.example/flaky,2,"
-                        + "2026-12-07T10:15:31.620Z,2026-12-07T10:15:32.120Z,delivered,200,",
+                        + "2026-12-07T10:15:31.620Z,2026-12-07T10:15:32.120Z,delivered,200,,backchannel-logout",
                 "s-1,u-1,2026-12-07T10:15:30.120Z,logout,backchannel_logout,slow,n-2,jti-n-2,logout,pending,"
-                        + "2026-12-07T10:15:30.120Z,,https://rp.example/slow,,,,,,",
+                        + "2026-12-07T10:15:30.120Z,,https://rp.example/slow,,,,,,,backchannel-logout",
+                "s-1,u-1,2026-12-07T10:15:30.120Z,logout,ssf_push,caep,,s-1.jti-caep,logout,delivered,"
+                        + "2026-12-07T10:15:30.220Z,2026-12-07T10:15:31.020Z,,1,,,delivered,,,session-revoked",
                 "");
+    }
+
+    /** A session whose clients have no back-channel logout URL, told to a Shared Signals receiver only. */
+    @Test
+    void withoutARelyingPartyTheDeathIsTheEarliestSecurityEventsTimeAndReason() {
+        LogoutReceiptRepresentation receipt = LogoutReceiptRepresentation.of("demo", "s-1", List.of(),
+                List.of(signal("caep", "session-revoked", "pending", null), signal("risc", "account-disabled",
+                        "pending", null)));
+
+        assertThat(receipt.diedAt()).isEqualTo(DIED + 100);
+        assertThat(receipt.reason()).isEqualTo("logout");
+        assertThat(receipt.userId()).isEqualTo("u-1");
+        assertThat(receipt.relyingParties()).isEmpty();
+        assertThat(receipt.ssfReceivers()).extracting(LogoutReceiptRepresentation.SsfReceiver::clientId,
+                LogoutReceiptRepresentation.SsfReceiver::event).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("caep", "session-revoked"),
+                org.assertj.core.groups.Tuple.tuple("risc", "account-disabled"));
+    }
+
+    private static SignalReceipt signal(String receiver, String event, String status, Long deliveredAt) {
+        return new SignalReceipt(receiver, "push", event, "s-1.jti-" + receiver, status, deliveredAt == null ? 0 : 1,
+                DIED + 100, deliveredAt, deliveredAt == null ? DIED + 5_000L : null, null, "u-1", "admin", "logout");
     }
 
     @Test

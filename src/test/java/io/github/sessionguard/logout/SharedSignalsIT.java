@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.Http;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +53,7 @@ class SharedSignalsIT {
     private static final String SESSION_GUARD = "Session Guard";
     private static final String[] USERS = {"rp-logout", "session-delete", "user-signout", "password-reset",
             "disable", "delete", "replay", "replay-detach", "replay-offline", "replay-low", "revocation", "tier-idle",
-            "tier-max", "expiry", "session-limit"};
+            "tier-max", "expiry", "session-limit", "receipt-own-logout", "receipt-admin"};
 
     /** One signal a death is to send: the event, the application its subject names, and the words. */
     record Expected(String event, String application, String initiatingEntity, String reasonAdmin, String sentBy) {
@@ -316,6 +318,46 @@ class SharedSignalsIT {
         Death d = login("expiry");
 
         d.assertSignalled("keycloakExpiresTheSession");
+    }
+
+    /**
+     * Issue 22, part 3: a session's logout receipt lists its Shared Signals receiver beside its relying parties, with
+     * the jti the receiver got and Keycloak's outbox's word that it was delivered; for a death Keycloak signals itself
+     * (the user's own logout) as for one Session Guard signals (an administrator ends the session).
+     */
+    @Test
+    void theReceiptListsTheReceiverWithTheSetItGot() {
+        Death own = login("receipt-own-logout");
+        Death ended = login("receipt-admin");
+
+        assertThat(client("conf").logout(own.sso.refreshToken("conf")).status()).isEqualTo(204);
+        assertThat(admin.delete(realmPath("/sessions/" + ended.sso.sessionId())).status()).isEqualTo(204);
+
+        for (Death death : List.of(own, ended)) {
+            Signal got = Deadline.await(WINDOW, "the session-revoked of " + death.sso.sessionId(),
+                    () -> death.signals().stream().filter(signal -> signal.type().equals(SsfReceiver.SESSION_REVOKED))
+                            .findFirst().orElse(null), Objects::nonNull);
+            String receiptPath = realmPath("/session-guard/sessions/" + death.sso.sessionId() + "/receipt");
+            JsonNode receipt = Deadline.await(WINDOW, "the receiver's delivery in the receipt",
+                    () -> admin.getJson(receiptPath), shown -> shown.path("ssfReceivers").size() == 1
+                            && shown.path("ssfReceivers").get(0).path("status").asText().equals("delivered"));
+            JsonNode told = receipt.get("ssfReceivers").get(0);
+            assertThat(told.get("clientId").asText()).isEqualTo(RECEIVER);
+            assertThat(told.get("delivery").asText()).isEqualTo("push");
+            assertThat(told.get("event").asText()).isEqualTo("session-revoked");
+            assertThat(told.get("jti").asText()).as("the jti the receiver got").isEqualTo(got.jti());
+            assertThat(told.get("reason").asText()).isEqualTo(got.reasonAdmin());
+            assertThat(told.get("initiatingEntity").asText()).isEqualTo(got.initiatingEntity());
+            assertThat(told.get("deliveredAt").asLong()).isGreaterThanOrEqualTo(told.get("createdAt").asLong());
+            assertThat(receipt.get("relyingParties")).as("the relying parties, beside the receiver").isNotEmpty();
+            assertThat(receipt.get("userId").asText()).isEqualTo(death.sso.userId());
+
+            HttpResult csv = new Http().get(admin.url(receiptPath), admin.token(),
+                    Map.of("Accept", "text/csv"));
+            assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
+            assertThat(csv.body().lines().filter(line -> line.contains(",ssf_push," + RECEIVER + ",")))
+                    .singleElement().asString().contains(got.jti(), ",delivered,", ",session-revoked");
+        }
     }
 
     /** The README's table of who signals which death is {@link #EXPECTED}, row for row. */
