@@ -34,13 +34,9 @@ final class DeliveryOutcome {
         return notification;
     }
 
-    /**
-     * The outcome and the try, fenced by the claim: a lost claim records neither.
-     *
-     * @return whether the claim still held, i.e. whether the outcome was recorded
-     */
-    boolean write(OutboxStore store) {
-        return store.record(notification, tried, url, nextAttemptAt);
+    /** The outcome and the try, as the store records them, fenced by the claim: a lost claim records neither. */
+    OutboxStore.Outcome toRecord() {
+        return new OutboxStore.Outcome(notification, tried, url, nextAttemptAt);
     }
 
     void reportIf(boolean recorded, long now, DeliveryMetrics metrics) {

@@ -17,8 +17,9 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * Records outcomes as relying parties answer, whichever batch they came from: what has come in during a few tens of
- * milliseconds is written in one transaction, each outcome fenced by its claim, so that a relying party answering
- * fast costs a share of a commit, not one, and no sender waits for the database. Should a transaction fail, its
+ * milliseconds is written in one transaction and two JDBC batches, each outcome fenced by its claim, so that a
+ * relying party answering fast costs a share of a commit and of a round trip, not its own, and no sender waits for
+ * the database. Should a transaction fail, its
  * outcomes are recorded one by one, so that no row spoils the others; one that can't be recorded is sent again once
  * its lease runs out (a duplicate after an unrecorded try, never a loss).
  */
@@ -94,12 +95,10 @@ final class OutcomeRecorder {
         }
         long now = Time.currentTimeMillis();
         try {
-            List<Boolean> recorded = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
-                OutboxStore store = new OutboxStore(session);
-                return some.stream().map(outcome -> outcome.write(store)).toList();
-            });
+            boolean[] recorded = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session ->
+                    new OutboxStore(session).recordAll(some.stream().map(DeliveryOutcome::toRecord).toList()));
             for (int i = 0; i < some.size(); i++) {
-                some.get(i).reportIf(recorded.get(i), now, metrics);
+                some.get(i).reportIf(recorded[i], now, metrics);
             }
         } catch (RuntimeException together) {
             LOG.debugf("Recording %d outcomes at once failed (%s); recording them one by one", some.size(),
@@ -113,7 +112,7 @@ final class OutcomeRecorder {
     private void recordAlone(DeliveryOutcome outcome, long now) {
         try {
             outcome.reportIf(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                    session -> outcome.write(new OutboxStore(session))), now, metrics);
+                    session -> new OutboxStore(session).recordAll(List.of(outcome.toRecord()))[0]), now, metrics);
         } catch (RuntimeException e) {
             LOG.warnf("Could not record the outcome of logout notification %s: %s", outcome.notification().id(),
                     e.getMessage());

@@ -14,11 +14,7 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "SG_LOGOUT_ATTEMPT")
 @NamedQueries({
-        // Hibernate's insert ... values, as for the outbox's rows (ADR 6): the recording transaction of a batch holds
-        // no managed entity.
-        @NamedQuery(name = "sgInsertAttempt", query = "insert into LogoutAttemptEntity (id, notificationId, realmId,"
-                + " number, sentAt, recordedAt, outcome, httpStatus, error) values (:id, :notificationId, :realmId,"
-                + " :number, :sentAt, :recordedAt, :outcome, :httpStatus, :error)"),
+        // Tries are inserted in JDBC batches with their outcomes (OutboxStore.recordAll).
         @NamedQuery(name = "sgAttemptsOfNotifications", query = "select a from LogoutAttemptEntity a"
                 + " where a.realmId = :realmId and a.notificationId in :ids"
                 + " order by a.sentAt, a.recordedAt, a.number")

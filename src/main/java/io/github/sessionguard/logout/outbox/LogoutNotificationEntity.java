@@ -27,22 +27,7 @@ import jakarta.persistence.Table;
                 + " n.claimedUntil = null where n.id in :ids and n.claimToken = :token"),
         @NamedQuery(name = "sgClaimedNotifications", query = "select n from LogoutNotificationEntity n"
                 + " where n.claimToken = :token"),
-        // Every outcome is fenced by the claim it was tried under: a node whose lease ran out (and whose row another
-        // node claimed since) changes nothing.
-        // LOGOUT_URL becomes the URL the try went to: delivery reads the client's URL when it sends.
-        @NamedQuery(name = "sgRecordDelivered", query = "update LogoutNotificationEntity n set n.status = 'DELIVERED',"
-                + " n.logoutUrl = :url, n.attempts = :attempts, n.deliveredAt = :now, n.lastError = null, n.claimToken = null,"
-                + " n.claimedUntil = null where n.id = :id and n.claimToken = :token"),
-        @NamedQuery(name = "sgRecordRetry", query = "update LogoutNotificationEntity n set n.logoutUrl = :url,"
-                + " n.attempts = :attempts,"
-                + " n.nextAttemptAt = :next, n.lastError = :error, n.claimToken = null, n.claimedUntil = null"
-                + " where n.id = :id and n.claimToken = :token"),
-        @NamedQuery(name = "sgRecordFailed", query = "update LogoutNotificationEntity n set n.status = 'FAILED',"
-                + " n.logoutUrl = :url, n.attempts = :attempts, n.lastError = :error, n.claimToken = null, n.claimedUntil = null"
-                + " where n.id = :id and n.claimToken = :token"),
-        @NamedQuery(name = "sgRecordSkipped", query = "update LogoutNotificationEntity n set n.status = 'SKIPPED',"
-                + " n.lastError = :reason, n.claimToken = null, n.claimedUntil = null"
-                + " where n.id = :id and n.claimToken = :token"),
+        // Outcomes are recorded in JDBC batches (OutboxStore.recordAll), each fenced by the claim it was tried under.
         @NamedQuery(name = "sgRequeueFailed", query = "update LogoutNotificationEntity n set n.status = 'PENDING',"
                 + " n.attempts = 0, n.queuedAt = :now, n.nextAttemptAt = :now, n.claimToken = null,"
                 + " n.claimedUntil = null where n.id = :id and n.realmId = :realmId"

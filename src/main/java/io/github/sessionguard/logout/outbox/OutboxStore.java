@@ -1,10 +1,10 @@
 package io.github.sessionguard.logout.outbox;
 
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.FlushModeType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -135,39 +135,127 @@ public final class OutboxStore {
     }
 
     /**
-     * Records what a try of a claimed notification came to, and the try itself (the attempts table, which a
-     * session's receipt reads), in the caller's transaction and only if the claim still holds: a node whose lease ran
-     * out changes nothing and records no try. A skip leaves the count of tries as it was.
+     * What a try of a claimed notification came to, to record.
      *
      * @param url           where the try went (the client's URL when it was sent); unused for a skip
      * @param nextAttemptAt when to try again; only for {@link AttemptOutcome#RETRY}
-     * @return whether the claim still held, i.e. whether the outcome was recorded
      */
-    public boolean record(Notification claimed, LogoutAttempt attempt, String url, long nextAttemptAt) {
-        String error = printable(attempt.error());
-        var update = switch (attempt.outcome()) {
-            case DELIVERED -> em.createNamedQuery("sgRecordDelivered").setParameter("url", url)
-                    .setParameter("attempts", attempt.number()).setParameter("now", attempt.recordedAt());
-            case RETRY -> em.createNamedQuery("sgRecordRetry").setParameter("url", url)
-                    .setParameter("attempts", attempt.number()).setParameter("next", nextAttemptAt)
-                    .setParameter("error", error);
-            case FAILED -> em.createNamedQuery("sgRecordFailed").setParameter("url", url)
-                    .setParameter("attempts", attempt.number()).setParameter("error", error);
-            case SKIPPED -> em.createNamedQuery("sgRecordSkipped").setParameter("reason", error);
-        };
-        boolean recorded = update.setParameter("id", claimed.id()).setParameter("token", claimed.claimToken())
-                .executeUpdate() == 1;
-        if (recorded) {
-            em.createNamedQuery("sgInsertAttempt")
-                    .setFlushMode(FlushModeType.COMMIT)
-                    .setParameter("id", UUID.randomUUID().toString()).setParameter("notificationId", claimed.id())
-                    .setParameter("realmId", claimed.realmId()).setParameter("number", attempt.number())
-                    .setParameter("sentAt", attempt.sentAt()).setParameter("recordedAt", attempt.recordedAt())
-                    .setParameter("outcome", attempt.outcome().name())
-                    .setParameter("httpStatus", attempt.httpStatus()).setParameter("error", error)
-                    .executeUpdate();
+    public record Outcome(Notification claimed, LogoutAttempt attempt, String url, long nextAttemptAt) {
+    }
+
+    /**
+     * Records what tries of claimed notifications came to, and each try itself (the attempts table, which a session's
+     * receipt reads), in the caller's transaction, each only if its claim still holds: a node whose lease ran out
+     * changes nothing and records no try. A skip leaves the count of tries as it was. One statement per outcome,
+     * sent as one JDBC batch (the database's count per statement is the fence), then one batch of tries: a few
+     * round trips for hundreds of answers, where a statement each cost the sender its rate (issue 20).
+     *
+     * @return for each outcome, in order, whether its claim still held, i.e. whether it was recorded
+     * @throws IllegalStateException when the driver doesn't count a batched statement's rows, which the fence needs
+     */
+    public boolean[] recordAll(List<Outcome> outcomes) {
+        boolean[] recorded = new boolean[outcomes.size()];
+        if (outcomes.isEmpty()) {
+            return recorded;
         }
+        String update = "update " + JpaUtils.getTableNameForNativeQuery("SG_LOGOUT_OUTBOX", em) + " set"
+                + " STATUS = coalesce(?, STATUS), LOGOUT_URL = coalesce(?, LOGOUT_URL), ATTEMPTS = coalesce(?, ATTEMPTS),"
+                + " NEXT_ATTEMPT_AT = coalesce(?, NEXT_ATTEMPT_AT), DELIVERED_AT = coalesce(?, DELIVERED_AT),"
+                + " LAST_ERROR = ?, CLAIM_TOKEN = null, CLAIMED_UNTIL = null where ID = ? and CLAIM_TOKEN = ?";
+        String insert = "insert into " + JpaUtils.getTableNameForNativeQuery("SG_LOGOUT_ATTEMPT", em)
+                + " (ID, NOTIFICATION_ID, REALM_ID, ATTEMPT, SENT_AT, RECORDED_AT, OUTCOME, HTTP_STATUS, ERROR_TEXT)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        em.runWithConnection((Connection connection) -> {
+            try (PreparedStatement updates = connection.prepareStatement(update)) {
+                for (Outcome outcome : outcomes) {
+                    bindOutcome(updates, outcome);
+                    updates.addBatch();
+                }
+                int[] counts = updates.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] < 0) {
+                        throw new IllegalStateException("The database did not count the rows of a batched update"
+                                + " (" + counts[i] + "); outcomes can't be fenced in a batch");
+                    }
+                    recorded[i] = counts[i] == 1;
+                }
+            }
+            try (PreparedStatement tries = connection.prepareStatement(insert)) {
+                int pending = 0;
+                for (int i = 0; i < outcomes.size(); i++) {
+                    if (recorded[i]) {
+                        bindTry(tries, outcomes.get(i));
+                        tries.addBatch();
+                        pending++;
+                    }
+                }
+                if (pending > 0) {
+                    tries.executeBatch();
+                }
+            }
+        });
         return recorded;
+    }
+
+    /**
+     * The outcome's columns; null leaves a column as it is (a retry keeps its status, a skip its URL and count). The
+     * row's URL becomes the one the try went to: delivery reads the client's URL when it sends.
+     */
+    private static void bindOutcome(PreparedStatement update, Outcome outcome) throws SQLException {
+        LogoutAttempt attempt = outcome.attempt();
+        AttemptOutcome result = attempt.outcome();
+        String status = switch (result) {
+            case DELIVERED -> NotificationStatus.DELIVERED.name();
+            case RETRY -> null;
+            case FAILED -> NotificationStatus.FAILED.name();
+            case SKIPPED -> NotificationStatus.SKIPPED.name();
+        };
+        boolean tried = result != AttemptOutcome.SKIPPED;
+        setString(update, 1, status);
+        setString(update, 2, tried ? outcome.url() : null);
+        if (tried) {
+            update.setInt(3, attempt.number());
+        } else {
+            update.setNull(3, Types.INTEGER);
+        }
+        setLong(update, 4, result == AttemptOutcome.RETRY ? outcome.nextAttemptAt() : null);
+        setLong(update, 5, result == AttemptOutcome.DELIVERED ? attempt.recordedAt() : null);
+        setString(update, 6, result == AttemptOutcome.DELIVERED ? null : printable(attempt.error()));
+        update.setString(7, outcome.claimed().id());
+        update.setString(8, outcome.claimed().claimToken());
+    }
+
+    private static void bindTry(PreparedStatement insert, Outcome outcome) throws SQLException {
+        LogoutAttempt attempt = outcome.attempt();
+        insert.setString(1, UUID.randomUUID().toString());
+        insert.setString(2, outcome.claimed().id());
+        insert.setString(3, outcome.claimed().realmId());
+        insert.setInt(4, attempt.number());
+        insert.setLong(5, attempt.sentAt());
+        insert.setLong(6, attempt.recordedAt());
+        insert.setString(7, attempt.outcome().name());
+        if (attempt.httpStatus() == null) {
+            insert.setNull(8, Types.INTEGER);
+        } else {
+            insert.setInt(8, attempt.httpStatus());
+        }
+        setString(insert, 9, printable(attempt.error()));
+    }
+
+    private static void setString(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
     }
 
     /**
