@@ -1,6 +1,7 @@
 package io.github.sessionguard.logout.delivery;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,16 +17,24 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One try of one logout token: a POST with bounded timeouts (the answer's body too) and no redirects. It runs
- * asynchronously, so a batch's tries go out at once and no thread waits on a relying party per token.
+ * One try of one logout token: a POST with bounded timeouts (the answer's body too) and no redirects. It runs on a
+ * pool of exchange threads, so a batch's tries go out at once and the signer never waits on a relying party.
  *
- * <p>The client speaks HTTP/1.1 only (a relying party's {@code http://} URL gets no upgrade attempt), completes
- * exchanges on a fixed pool of its own (the JDK's default starts a thread per exchange), and reads a success's body to
- * its end, up to a bound, so that the connection is kept alive for the next token instead of being cancelled.
+ * <p>The client speaks HTTP/1.1 only (a relying party's {@code http://} URL gets no upgrade attempt), runs its own
+ * work on a fixed pool, and reads a success's body to its end, up to a bound, so that the connection is kept alive for
+ * the next token instead of being cancelled. Each exchange is the client's blocking {@code send}, on a reused thread:
+ * the JDK's {@code sendAsync}, given a client executor, hands every completed exchange to the default async pool,
+ * which on two cores is a new thread per task (a JFR recording of the benchmark counted 78,000 threads started for
+ * 40,000 tokens).
  */
 final class BackchannelPost implements AutoCloseable {
 
@@ -34,16 +43,30 @@ final class BackchannelPost implements AutoCloseable {
     private static final int SUCCESS_BODY_BYTES = 16 * 1024;
 
     private final HttpClient http;
+    /** The client's own work (its selector's callbacks, the answers' bodies). */
+    private final ExecutorService clientWork;
+    /**
+     * One thread per exchange in flight, reused: no more than the delivery slots, and those whose exchange outlived
+     * its bound (their slot already free) until the request's own timeouts end it.
+     */
     private final ExecutorService exchanges;
+    /** Ends the reading of answers' bodies that take too long; one thread for all (see {@link Excerpt}). */
+    private final ScheduledThreadPoolExecutor bodyTimeouts;
     private final OutboxSettings settings;
 
     BackchannelPost(OutboxSettings settings) {
         this.settings = settings;
-        this.exchanges = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        this.clientWork = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 runnable -> LogoutDeliveryWorker.daemon(runnable, "session-guard-backchannel"));
+        this.exchanges = Executors.newCachedThreadPool(
+                runnable -> LogoutDeliveryWorker.daemon(runnable, "session-guard-backchannel-exchange"));
+        this.bodyTimeouts = new ScheduledThreadPoolExecutor(1,
+                runnable -> LogoutDeliveryWorker.daemon(runnable, "session-guard-backchannel-body-timeout"));
+        // A body read to its end cancels its timeout: cancelled ones leave the queue at once, not when due.
+        this.bodyTimeouts.setRemoveOnCancelPolicy(true);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .executor(exchanges)
+                .executor(clientWork)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -53,6 +76,8 @@ final class BackchannelPost implements AutoCloseable {
     @Override
     public void close() {
         exchanges.shutdownNow();
+        clientWork.shutdownNow();
+        bodyTimeouts.shutdownNow();
     }
 
     /**
@@ -86,11 +111,27 @@ final class BackchannelPost implements AutoCloseable {
         // The answer's headers within the read timeout (the request's own); then, within the body timeout, whatever
         // has come by then: of an error answer its first bytes, kept for the record; of a success, its body read to
         // the end (up to a bound) and dropped, so that the connection can serve the next token.
-        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, info -> info.statusCode() / 100 == 2
-                ? new Excerpt(0, SUCCESS_BODY_BYTES, settings.bodyTimeout())
-                : new Excerpt(ERROR_BODY_BYTES, ERROR_BODY_BYTES, settings.bodyTimeout()));
+        HttpResponse.BodyHandler<String> excerpt = info -> info.statusCode() / 100 == 2
+                ? new Excerpt(0, SUCCESS_BODY_BYTES, settings.bodyTimeout(), bodyTimeouts)
+                : new Excerpt(ERROR_BODY_BYTES, ERROR_BODY_BYTES, settings.bodyTimeout(), bodyTimeouts);
+        CompletableFuture<HttpResponse<String>> exchange = new CompletableFuture<>();
+        Future<?> running;
+        try {
+            running = exchanges.submit(() -> {
+                try {
+                    exchange.complete(http.send(request, excerpt));
+                } catch (IOException | RuntimeException e) {
+                    exchange.completeExceptionally(e);
+                } catch (InterruptedException e) {
+                    exchange.completeExceptionally(e);
+                    Thread.currentThread().interrupt();
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            return CompletableFuture.completedFuture(Attempt.noAnswer("not sent: the sender is stopping"));
+        }
         Duration bound = settings.readTimeout().plus(settings.bodyTimeout()).plusSeconds(1);
-        // The bound is put on a copy, so that the exchange itself can still be cancelled (which aborts it).
+        // The bound is put on a copy, so that the exchange itself can still be aborted (its thread interrupted).
         return exchange.copy().orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).handle((response, failure) -> {
             if (failure == null) {
                 return answered(response);
@@ -98,7 +139,7 @@ final class BackchannelPost implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof TimeoutException) {
-                exchange.cancel(true);
+                running.cancel(true);
                 return Attempt.noAnswer("no answer within " + bound.toMillis() + " ms");
             }
             return Attempt.noAnswer(cause.getClass().getSimpleName()
@@ -124,15 +165,22 @@ final class BackchannelPost implements AutoCloseable {
         private final int keep;
         private final int readLimit;
         private final Duration within;
+        private final ScheduledExecutorService timeouts;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final CompletableFuture<String> text = new CompletableFuture<>();
         private volatile Flow.Subscription subscription;
+        private volatile ScheduledFuture<?> timeout;
         private long read;
 
-        Excerpt(int keep, int readLimit, Duration within) {
+        /**
+         * @param timeouts where the reading's time limit is kept: not {@code CompletableFuture.delayedExecutor}, whose
+         *                 default pool is, on two cores, a new thread per timeout
+         */
+        Excerpt(int keep, int readLimit, Duration within, ScheduledExecutorService timeouts) {
             this.keep = keep;
             this.readLimit = readLimit;
             this.within = within;
+            this.timeouts = timeouts;
         }
 
         @Override
@@ -143,10 +191,16 @@ final class BackchannelPost implements AutoCloseable {
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
             this.subscription = subscription;
-            CompletableFuture.delayedExecutor(within.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            try {
+                timeout = timeouts.schedule(() -> {
+                    subscription.cancel();
+                    finish();
+                }, within.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
                 subscription.cancel();
                 finish();
-            });
+                return;
+            }
             subscription.request(1);
         }
 
@@ -182,6 +236,10 @@ final class BackchannelPost implements AutoCloseable {
         private void finish() {
             synchronized (bytes) {
                 text.complete(bytes.toString(StandardCharsets.UTF_8));
+            }
+            ScheduledFuture<?> pending = timeout;
+            if (pending != null) {
+                pending.cancel(false);
             }
         }
     }
