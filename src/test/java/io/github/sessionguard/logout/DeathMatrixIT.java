@@ -366,14 +366,16 @@ class DeathMatrixIT {
             return new Matrix(this, sso, started);
         }
 
+        /**
+         * The session's notifications' reasons by client, from its receipt: one answer, whatever state each is in (a
+         * listing per status could miss one that changed state between two of them).
+         */
         Map<String, String> reasonsByClient(String sessionId) {
             Map<String, String> reasons = new LinkedHashMap<>();
-            for (String status : List.of("delivered", "pending", "failed")) {
-                JsonNode rows = admin.getJson(path("/session-guard/deliveries?status=" + status + "&max=1000"));
-                StreamSupport.stream(rows.spliterator(), false)
-                        .filter(row -> sessionId.equals(row.get("userSessionId").asText()))
-                        .forEach(row -> reasons.merge(row.get("clientId").asText(), row.get("reason").asText(),
-                                (a, b) -> a + "," + b));
+            HttpResult receipt = admin.get(path("/session-guard/sessions/" + sessionId + "/receipt"));
+            if (receipt.status() == 200) {
+                receipt.json().get("relyingParties").forEach(party -> reasons.merge(party.get("clientId").asText(),
+                        party.get("reason").asText(), (a, b) -> a + "," + b));
             }
             return reasons;
         }
