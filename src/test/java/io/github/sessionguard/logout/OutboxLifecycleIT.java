@@ -23,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * This class runs a server of its own, since it kills and stops it; each test starts it again if another left it
  * down. It runs on PostgreSQL only: what is on trial is Session Guard's, which holds wherever the database keeps what
  * it committed (start-dev's H2 doesn't, see docs/delivery.md). Retries come every second here
- * ({@code max-backoff-ms}), so a notification due during the export would be tried then if anything delivered.
+ * ({@code max-backoff-ms}), so a notification due during the export would be tried then if anything delivered. A
+ * stop waits up to 30 s for deliveries in flight ({@code stop-grace-ms}), longer than the slowest answer here.
  */
 @RunsItsOwnServers
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,6 +55,8 @@ class OutboxLifecycleIT {
 
     private static final String REALM = "lifecycle";
     private static final int SESSIONS = 3;
+    /** More than a lone client's share of the slots (three quarters of 32). */
+    private static final int SLOW_SESSIONS = 30;
 
     private DistributionKeycloakServer server;
     private LogoutReceiver receiver;
@@ -60,13 +64,15 @@ class OutboxLifecycleIT {
 
     @BeforeAll
     void startServer() {
-        server = DistributionKeycloakServer.start(List.of("--spi-session-guard-outbox--default--max-backoff-ms=1000"));
+        server = DistributionKeycloakServer.start(List.of("--spi-session-guard-outbox--default--max-backoff-ms=1000",
+                "--spi-session-guard-outbox--default--stop-grace-ms=30000"));
         receiver = new LogoutReceiver(server, REALM);
         admin = new AdminApi(server);
         RealmFixture realm = new RealmFixture(REALM);
         withBackchannelLogout(realm.publicClient("app"), receiver);
         withBackchannelLogout(realm.publicClient("refusing"), receiver);
         withBackchannelLogout(realm.publicClient("held"), receiver);
+        withBackchannelLogout(realm.publicClient("slow"), receiver);
         realm.create(admin);
     }
 
@@ -140,11 +146,22 @@ class OutboxLifecycleIT {
     /**
      * Problem 11: a stop waits for the delivery in flight (answered 4 s after it arrived) and records it, so it is
      * never sent again; and {@code kc.sh export}, run while the server is down, delivers nothing, though a
-     * notification is due every second. The rows are read from the database, with the server still down.
+     * notification is due every second. The rows are read from the database, with the server still down. Issue 20: a
+     * slow client has more rows due than its share of the slots, so the node holds some claimed and unsent at the
+     * stop; the stop gives them back (no claim left on them), for any node to send at once rather than after the lease.
      */
     @Test
     @Order(2)
     void aStopWaitsForTheDeliveryInFlightAndExportDeliversNothing(@TempDir Path exportDir) throws SQLException {
+        receiver.behave("slow", attempt -> new Reply(200, 12_000));
+        OidcClient slow = OidcClient.publicClient(server, REALM, "slow");
+        List<String> slowTokens = new ArrayList<>();
+        for (int i = 0; i < SLOW_SESSIONS; i++) {
+            slowTokens.add(slow.login(USER, PASSWORD).get("refresh_token").asText());
+        }
+        slowTokens.forEach(token -> assertThat(slow.logout(token).status()).isEqualTo(204));
+        Deadline.await(Duration.ofSeconds(30), "the slow client's slots to fill",
+                () -> receiver.deliveriesTo("slow").size() >= 16);
         receiver.behave("app", attempt -> new Reply(200, 4_000));
         receiver.behave("refusing", attempt -> new Reply(503, 0));
         OidcClient refusing = OidcClient.publicClient(server, REALM, "refusing");
@@ -177,6 +194,26 @@ class OutboxLifecycleIT {
             assertThat(recorded.getInt("attempts")).as("its tries").isEqualTo(1);
         }
         assertThat(receiver.deliveriesTo("app").stream().filter(d -> inFlight.jti().equals(d.jti()))).hasSize(1);
+        try (Connection database = DriverManager.getConnection(server.jdbcUrl(), "postgres", "postgres");
+                PreparedStatement rows = database.prepareStatement("select status, claim_token from sg_logout_outbox"
+                        + " where client_client_id = 'slow'")) {
+            ResultSet slowRows = rows.executeQuery();
+            int delivered = 0;
+            int unsent = 0;
+            while (slowRows.next()) {
+                if (slowRows.getString("status").equals("DELIVERED")) {
+                    delivered++;
+                } else {
+                    assertThat(slowRows.getString("status")).as("an unsent row's status").isEqualTo("PENDING");
+                    assertThat(slowRows.getString("claim_token")).as("an unsent row's claim, after the stop").isNull();
+                    unsent++;
+                }
+            }
+            assertThat(delivered).as("the slow client's tries, each answered within the stop's grace")
+                    .isEqualTo(receiver.deliveriesTo("slow").size());
+            assertThat(unsent).as("rows the stop found claimed and unsent").isEqualTo(SLOW_SESSIONS - delivered)
+                    .isPositive();
+        }
     }
 
     private List<Delivery> accepted(String clientId) {

@@ -43,7 +43,7 @@ public final class DefaultLogoutOutboxProviderFactory implements LogoutOutboxPro
         if (settings.enabled() && Workers.allowed()) {
             worker = new LogoutDeliveryWorker(factory, settings);
             worker.start();
-            wakeUpDelivery = worker::wakeUp;
+            wakeUpDelivery = worker::rowsQueued;
         }
     }
 

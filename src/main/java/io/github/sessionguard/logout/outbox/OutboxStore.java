@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.connections.jpa.util.JpaUtils;
 import org.keycloak.models.KeycloakSession;
@@ -125,13 +126,15 @@ public final class OutboxStore {
                 .setParameter("token", token).getResultList().stream().map(Notification::of).toList();
     }
 
-    /** Gives claimed notifications back untried, for any node to claim again at once. */
+    /**
+     * Gives claimed notifications back untried, for any node to claim again at once; each only if its claim still
+     * holds (one statement per claim).
+     */
     public void release(List<Notification> claimed) {
-        if (claimed.isEmpty()) {
-            return;
-        }
-        em.createNamedQuery("sgReleaseClaim").setParameter("ids", claimed.stream().map(Notification::id).toList())
-                .setParameter("token", claimed.get(0).claimToken()).executeUpdate();
+        claimed.stream().collect(Collectors.groupingBy(Notification::claimToken,
+                        Collectors.mapping(Notification::id, Collectors.toList())))
+                .forEach((token, ids) -> em.createNamedQuery("sgReleaseClaim").setParameter("ids", ids)
+                        .setParameter("token", token).executeUpdate());
     }
 
     /**
