@@ -95,7 +95,8 @@ public record OutboxSettings(
                 .helpText("How long a node owns a notification it claimed (at least the longest try plus 30 s);"
                         + " after a crash, others take it over once it runs out.").add()
                 .property().name("batch-size").type("int").defaultValue(200)
-                .helpText("Due notifications a poll weighs at most; it claims no more than free delivery slots.").add()
+                .helpText("Due notifications one query of a claim reads at most; a claim takes up to 8 per slot of a"
+                        + " client's share ahead of sending them.").add()
                 .property().name("retention-seconds").type("long").defaultValue(7 * 86_400L)
                 .helpText("Age after which delivered and failed notifications are deleted.").add()
                 .property().name("stop-grace-ms").type("long").defaultValue(10_000L)
