@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -265,13 +266,8 @@ class SessionLimitIT {
         if (untold.isEmpty()) {
             return untold;
         }
-        for (String status : List.of("delivered", "pending", "failed")) {
-            JsonNode rows = admin.getJson("/admin/realms/" + REALM + "/session-guard/deliveries?status=" + status
-                    + "&max=1000");
-            StreamSupport.stream(rows.spliterator(), false)
-                    .filter(row -> untold.containsKey(row.get("userSessionId").asText()))
-                    .forEach(row -> untold.merge(row.get("userSessionId").asText(), row.toString(), String::concat));
-        }
+        untold.replaceAll((sid, none) -> receipt(sid).map(receipt -> receipt.get("relyingParties").toString())
+                .orElse(""));
         Set<String> listed = StreamSupport.stream(admin.userSessions(REALM, username).spliterator(), false)
                 .map(session -> session.get("id").asText()).collect(Collectors.toSet());
         untold.replaceAll((sid, rows) -> (rows.isEmpty() ? "no notification queued" : rows)
@@ -286,13 +282,16 @@ class SessionLimitIT {
     private Set<String> reasons(Set<String> sessionIds) {
         Set<String> reasons = new HashSet<>();
         for (String sessionId : sessionIds) {
-            HttpResult receipt = admin.get("/admin/realms/" + REALM + "/session-guard/sessions/" + sessionId
-                    + "/receipt");
-            if (receipt.status() == 200) {
-                receipt.json().get("relyingParties").forEach(party -> reasons.add(party.get("reason").asText()));
-            }
+            receipt(sessionId).ifPresent(receipt -> receipt.get("relyingParties")
+                    .forEach(party -> reasons.add(party.get("reason").asText())));
         }
         return reasons;
+    }
+
+    /** The session's logout receipt; empty while none of its notifications is queued. */
+    private Optional<JsonNode> receipt(String sessionId) {
+        HttpResult receipt = admin.get("/admin/realms/" + REALM + "/session-guard/sessions/" + sessionId + "/receipt");
+        return receipt.status() == 200 ? Optional.of(receipt.json()) : Optional.empty();
     }
 
     /** Refresh tokens of live sessions work; those of ended ones are refused. */
