@@ -308,10 +308,10 @@ final class LogoutDeliveryWorker {
         return settings.concurrency() - settings.concurrency() / 4;
     }
 
-    /** A slot, and one of the client's own; the poll claimed no more than there were free. */
+    /** A slot, and one of the client's own; {@link SlotChoice} hands out no more rows than there are free. */
     private void reserve(Notification notification) {
         if (!slots.tryAcquire()) {
-            throw new IllegalStateException("Claimed more logout notifications than there were free slots");
+            throw new IllegalStateException("Handed out more held logout notifications than there were free slots");
         }
         inFlightByClient.computeIfAbsent(notification.clientUuid(), id -> new AtomicInteger()).incrementAndGet();
     }
