@@ -230,14 +230,15 @@ final class LogoutDeliveryWorker {
         if (freshRows.getAndSet(false)) {
             drainedBeyond = null;
         }
-        Set<String> full = fullClients();
+        Map<String, Integer> heldByClient = held.countByClient();
+        Set<String> full = fullClients(heldByClient);
         if (drainedBeyond != null && full.containsAll(drainedBeyond)) {
             return false;
         }
         if (slots.availablePermits() > 0) {
             return true;
         }
-        Set<String> active = new HashSet<>(held.countByClient().keySet());
+        Set<String> active = new HashSet<>(heldByClient.keySet());
         inFlightByClient.forEach((client, count) -> {
             if (count.get() > 0) {
                 active.add(client);
@@ -247,8 +248,8 @@ final class LogoutDeliveryWorker {
     }
 
     /** Clients holding at least half their rows ahead: a claim leaves them out. */
-    private Set<String> fullClients() {
-        return held.countByClient().entrySet().stream().filter(entry -> entry.getValue() >= perClientAhead() / 2)
+    private Set<String> fullClients(Map<String, Integer> heldByClient) {
+        return heldByClient.entrySet().stream().filter(entry -> entry.getValue() >= perClientAhead() / 2)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
@@ -260,7 +261,7 @@ final class LogoutDeliveryWorker {
     private void claimAhead(long now) {
         long leaseUntil = now + settings.lease().toMillis();
         Map<String, Integer> heldByClient = held.countByClient();
-        Set<String> leftOut = new HashSet<>(fullClients());
+        Set<String> leftOut = new HashSet<>(fullClients(heldByClient));
         AtomicReference<Set<String>> sawEveryDueRowBeyond = new AtomicReference<>();
         List<Notification> claimed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
             OutboxStore outbox = new OutboxStore(session);

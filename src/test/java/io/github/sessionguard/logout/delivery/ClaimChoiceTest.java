@@ -4,7 +4,6 @@ import static io.github.sessionguard.logout.delivery.SlotChoiceTest.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sessionguard.logout.outbox.OutboxStore.Due;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,7 @@ class ClaimChoiceTest {
 
     @Test
     void eachClientUpToWhatItMayHold() {
-        List<Due> due = new ArrayList<>(rows("x", 200));
-        due.addAll(rows("y", 3));
+        List<Due> due = rows("x", 200, "y", 3);
         Map<String, Integer> held = new HashMap<>(Map.of("x", 100));
 
         List<String> chosen = ClaimChoice.choose(due, held, 128);

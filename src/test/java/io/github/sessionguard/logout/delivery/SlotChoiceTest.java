@@ -20,8 +20,7 @@ class SlotChoiceTest {
 
     @Test
     void aLoneClientKeepsToItsShareOnceAnotherHasRowsWaiting() {
-        List<Due> waiting = new ArrayList<>(rows("x", 40));
-        waiting.addAll(rows("y", 1));
+        List<Due> waiting = rows("x", 40, "y", 1);
 
         List<String> chosen = SlotChoice.choose(waiting, 32, Map.of("x", 10), 16, 24);
 
@@ -31,8 +30,7 @@ class SlotChoiceTest {
 
     @Test
     void whileAnotherClientHasRowsWaitingEachKeepsToItsShare() {
-        List<Due> waiting = new ArrayList<>(rows("x", 30));
-        waiting.addAll(rows("y", 30));
+        List<Due> waiting = rows("x", 30, "y", 30);
 
         List<String> chosen = SlotChoice.choose(waiting, 32, Map.of(), 16, 24);
 
@@ -44,8 +42,7 @@ class SlotChoiceTest {
     /** A hanging client at its share, its rows first in line: the other client's rows still get the free slots. */
     @Test
     void aClientAtItsShareDoesNotHoldUpTheRowsBehindIt() {
-        List<Due> waiting = new ArrayList<>(rows("x", 100));
-        waiting.addAll(rows("y", 5));
+        List<Due> waiting = rows("x", 100, "y", 5);
 
         List<String> chosen = SlotChoice.choose(waiting, 16, Map.of("x", 16), 16, 24);
 
@@ -54,8 +51,7 @@ class SlotChoiceTest {
 
     @Test
     void whatIsInFlightCountsAgainstTheShare() {
-        List<Due> waiting = new ArrayList<>(rows("x", 10));
-        waiting.addAll(rows("y", 10));
+        List<Due> waiting = rows("x", 10, "y", 10);
 
         List<String> chosen = SlotChoice.choose(waiting, 32, Map.of("x", 12), 16, 24);
 
@@ -67,6 +63,13 @@ class SlotChoiceTest {
     void noMoreThanTheFreeSlots() {
         assertThat(SlotChoice.choose(rows("x", 10), 3, Map.of(), 16, 24)).containsExactly("x0", "x1", "x2");
         assertThat(SlotChoice.choose(rows("x", 10), 0, Map.of(), 16, 24)).isEmpty();
+    }
+
+    /** One client's rows, then another's. */
+    static List<Due> rows(String first, int firstCount, String second, int secondCount) {
+        List<Due> rows = new ArrayList<>(rows(first, firstCount));
+        rows.addAll(rows(second, secondCount));
+        return rows;
     }
 
     static List<Due> rows(String client, int count) {
