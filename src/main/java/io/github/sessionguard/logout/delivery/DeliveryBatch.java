@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.keycloak.common.util.Time;
@@ -22,11 +21,11 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * One client's claimed notifications, sent as a stream: each is signed (in one Keycloak session for the batch, the
- * client read as it is now, so that the token goes to the URL in force) and posted the moment it is signed, so that
- * signing the next overlaps the relying party's answer to the last. Each answer is judged and handed to the
- * {@link OutcomeRecorder}; no thread waits for it. A notification whose client is no longer told is skipped, with the
- * reason; one whose claim would run out before its longest try could end is not sent at all (another node may own it
- * by then), and is tried again once its lease has run out.
+ * client read as it is now, so that the token goes to the URL in force, and its signing key looked up once) and
+ * posted the moment it is signed, so that signing the next overlaps the relying party's answer to the last. Each
+ * answer is judged and handed to the {@link OutcomeRecorder}; no thread waits for it. A notification whose client is
+ * no longer told is skipped, with the reason; one whose claim would run out before its longest try could end is not
+ * sent at all (another node may own it by then), and is tried again once its lease has run out.
  */
 final class DeliveryBatch {
 
@@ -54,11 +53,11 @@ final class DeliveryBatch {
         Set<Notification> handled = new HashSet<>();
         try {
             KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
-                Map<String, Optional<ClientModel>> clients = new HashMap<>();
+                Map<String, Recipient> recipients = new HashMap<>();
                 for (Notification notification : batch) {
-                    ClientModel client = clients.computeIfAbsent(notification.realmId() + "/"
-                            + notification.clientUuid(), key -> currentClient(session, notification)).orElse(null);
-                    send(session, notification, client, claimedUntil, finished);
+                    Recipient recipient = recipients.computeIfAbsent(notification.realmId() + "/"
+                            + notification.clientUuid(), key -> Recipient.of(session, notification));
+                    send(recipient, notification, claimedUntil, finished);
                     handled.add(notification);
                 }
             });
@@ -72,27 +71,35 @@ final class DeliveryBatch {
         }
     }
 
-    private void send(KeycloakSession session, Notification notification, ClientModel client, long claimedUntil,
+    private void send(Recipient recipient, Notification notification, long claimedUntil,
             Consumer<Notification> finished) {
         if (Time.currentTimeMillis() + longestTry.toMillis() >= claimedUntil) {
             finished.accept(notification);
             return;
         }
-        BackchannelTarget target = BackchannelTarget.of(client);
-        if (!target.told()) {
-            conclude(notification, Attempt.skipped(target.miss().describe()), null, Time.currentTimeMillis(),
-                    finished);
+        if (!recipient.target().told()) {
+            conclude(notification, Attempt.skipped(recipient.target().miss().describe()), null,
+                    Time.currentTimeMillis(), finished);
             return;
         }
-        String token = LogoutTokenSigner.sign(session, client, notification);
+        String token = recipient.signer().sign(notification);
         long sentAt = Time.currentTimeMillis();
-        String url = target.url();
+        String url = recipient.target().url();
         post.send(url, token).thenAccept(attempt -> conclude(notification, attempt, url, sentAt, finished));
     }
 
-    private static Optional<ClientModel> currentClient(KeycloakSession session, Notification notification) {
-        RealmModel realm = session.realms().getRealm(notification.realmId());
-        return Optional.ofNullable(realm == null ? null : realm.getClientById(notification.clientUuid()));
+    /**
+     * A notification's client as it is now: where its tokens go, if it is still told, and its signer (null when it is
+     * not told), both made once for the batch's notifications of that client.
+     */
+    private record Recipient(BackchannelTarget target, LogoutTokenSigner signer) {
+
+        static Recipient of(KeycloakSession session, Notification notification) {
+            RealmModel realm = session.realms().getRealm(notification.realmId());
+            ClientModel client = realm == null ? null : realm.getClientById(notification.clientUuid());
+            BackchannelTarget target = BackchannelTarget.of(client);
+            return new Recipient(target, target.told() ? LogoutTokenSigner.of(session, client) : null);
+        }
     }
 
     private void conclude(Notification notification, Attempt attempt, String url, long sentAt,

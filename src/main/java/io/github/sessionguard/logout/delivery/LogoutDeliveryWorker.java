@@ -322,10 +322,17 @@ final class LogoutDeliveryWorker {
         slots.release();
     }
 
-    /** The notification's relying party answered (or it was skipped, or not sent): its slot is free for the next. */
+    /**
+     * The notification's relying party answered (or it was skipped, or not sent): its slot is free for the next. The
+     * poller is woken once a batch's worth of slots is free (every slot, on a node with fewer): under load answers
+     * come one at a time, and a batch per answer would pay for a Keycloak session, a transaction and a signer per
+     * token. Fewer free slots wait for the next answer, the recorder's next write or the next tick.
+     */
     private void finished(Notification notification) {
         unreserve(notification);
-        wakeUp();
+        if (slots.availablePermits() >= Math.min(BATCH_LIMIT, settings.concurrency())) {
+            wakeUp();
+        }
     }
 
     /** Once per poll interval, not per poll: under load a poll follows every delivery. */

@@ -1,32 +1,46 @@
 package io.github.sessionguard.logout.delivery;
 
 import io.github.sessionguard.logout.outbox.Notification;
+import org.keycloak.TokenCategory;
 import org.keycloak.common.util.Time;
+import org.keycloak.crypto.SignatureProvider;
+import org.keycloak.crypto.SignatureSignerContext;
+import org.keycloak.jose.jws.JWSBuilder;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.representations.LogoutToken;
 import org.keycloak.util.JsonSerialization;
 import org.keycloak.util.TokenUtil;
 
 /**
- * Builds the OpenID Connect Back-Channel Logout 1.0 token of a notification and has Keycloak sign it: the realm's
- * active key for the client's ID-token algorithm, header {@code typ: logout+jwt}. The {@code jti} is the
- * notification's own, so every retry carries the same one; {@code iat} and {@code exp} are fresh for each try.
+ * Builds the OpenID Connect Back-Channel Logout 1.0 tokens of one client's notifications and signs them as Keycloak's
+ * {@code session.tokens().encode} does: the realm's active key for the client's ID-token algorithm, header
+ * {@code typ: logout+jwt}. The algorithm and key are looked up once, when the signer is made for a batch, not once
+ * per token: a batch is signed within milliseconds, and a key rotated meanwhile stays valid for verification. The
+ * {@code jti} is the notification's own, so every retry carries the same one; {@code iat} and {@code exp} are fresh
+ * for each try.
  */
 final class LogoutTokenSigner {
 
     /** The back-channel logout spec asks for short expiry; two minutes, as Keycloak's own sender uses. */
     private static final long LIFETIME_SECONDS = 120;
 
-    private LogoutTokenSigner() {
+    private final SignatureSignerContext signer;
+
+    private LogoutTokenSigner(SignatureSignerContext signer) {
+        this.signer = signer;
     }
 
-    /** @param client the notification's client, as read in {@code session} */
-    static String sign(KeycloakSession session, ClientModel client, Notification notification) {
-        RealmModel realm = client.getRealm();
-        session.getContext().setRealm(realm);
+    /** @param client the client whose notifications are signed, as read in {@code session} */
+    static LogoutTokenSigner of(KeycloakSession session, ClientModel client) {
+        // Keycloak picks the algorithm from the session's context: the client's own, else the realm's default.
+        session.getContext().setRealm(client.getRealm());
         session.getContext().setClient(client);
+        String algorithm = session.tokens().signatureAlgorithm(TokenCategory.LOGOUT);
+        return new LogoutTokenSigner(session.getProvider(SignatureProvider.class, algorithm).signer());
+    }
+
+    String sign(Notification notification) {
         LogoutToken token = new LogoutToken();
         token.id(notification.jti());
         token.issuedNow();
@@ -41,6 +55,6 @@ final class LogoutTokenSigner {
         if (notification.revokeOfflineTokens()) {
             token.putEvents(TokenUtil.TOKEN_BACKCHANNEL_LOGOUT_EVENT_REVOKE_OFFLINE_TOKENS, true);
         }
-        return session.tokens().encode(token);
+        return new JWSBuilder().type(TokenUtil.TOKEN_TYPE_JWT_LOGOUT_TOKEN).jsonContent(token).sign(signer);
     }
 }
