@@ -15,18 +15,10 @@ import jakarta.persistence.Table;
 @Table(name = "SG_LOGOUT_OUTBOX")
 @NamedQueries({
         // Hibernate's insert ... values (Keycloak's JPA is always Hibernate): see OutboxStore#add for why not persist.
-        @NamedQuery(name = "sgDueNotifications", query = "select n.id, n.clientUuid from LogoutNotificationEntity n"
-                + " where n.status = 'PENDING' and n.nextAttemptAt <= :now"
-                + " and (n.claimedUntil is null or n.claimedUntil < :now) and n.clientUuid not in :busy"
-                + " order by n.nextAttemptAt"),
-        @NamedQuery(name = "sgClaimNotifications", query = "update LogoutNotificationEntity n"
-                + " set n.claimToken = :token, n.claimedUntil = :until"
-                + " where n.id in :ids and n.status = 'PENDING' and n.nextAttemptAt <= :now"
-                + " and (n.claimedUntil is null or n.claimedUntil < :now)"),
+        // Due rows are read and claimed in native SQL (OutboxStore#due, #claim): Hibernate translates a query with a
+        // list parameter anew on every run, and a claim runs under load.
         @NamedQuery(name = "sgReleaseClaim", query = "update LogoutNotificationEntity n set n.claimToken = null,"
                 + " n.claimedUntil = null where n.id in :ids and n.claimToken = :token"),
-        @NamedQuery(name = "sgClaimedNotifications", query = "select n from LogoutNotificationEntity n"
-                + " where n.claimToken = :token"),
         // Outcomes are recorded in JDBC batches (OutboxStore.recordAll), each fenced by the claim it was tried under.
         @NamedQuery(name = "sgRequeueFailed", query = "update LogoutNotificationEntity n set n.status = 'PENDING',"
                 + " n.attempts = 0, n.queuedAt = :now, n.nextAttemptAt = :now, n.claimToken = null,"

@@ -37,6 +37,10 @@ public final class OutboxStore {
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
+    private String table() {
+        return JpaUtils.getTableNameForNativeQuery("SG_LOGOUT_OUTBOX", em);
+    }
+
     /** Rows one batch statement inserts: a page of a realm sign-out. */
     static final int INSERT_BATCH = 500;
     private static final String INSERT_COLUMNS = "ID, REALM_ID, CLIENT_ID, CLIENT_CLIENT_ID, USER_ID, USER_SESSION_ID,"
@@ -52,7 +56,7 @@ public final class OutboxStore {
         if (notifications.isEmpty()) {
             return;
         }
-        String sql = "insert into " + JpaUtils.getTableNameForNativeQuery("SG_LOGOUT_OUTBOX", em) + " ("
+        String sql = "insert into " + table() + " ("
                 + INSERT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         em.runWithConnection((Connection connection) -> {
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
@@ -104,10 +108,14 @@ public final class OutboxStore {
         if (limit <= 0) {
             return List.of();
         }
-        return em.createNamedQuery("sgDueNotifications", Object[].class)
+        List<?> rows = em.createNativeQuery("select ID, CLIENT_ID from " + table()
+                        + " where STATUS = 'PENDING' and NEXT_ATTEMPT_AT <= :now"
+                        + " and (CLAIMED_UNTIL is null or CLAIMED_UNTIL < :now) and CLIENT_ID not in (:busy)"
+                        + " order by NEXT_ATTEMPT_AT")
                 .setParameter("now", now)
                 .setParameter("busy", busyClientUuids.isEmpty() ? List.of("") : busyClientUuids)
-                .setMaxResults(limit).getResultStream().map(row -> new Due((String) row[0], (String) row[1]))
+                .setMaxResults(limit).getResultList();
+        return rows.stream().map(row -> (Object[]) row).map(row -> new Due((String) row[0], (String) row[1]))
                 .toList();
     }
 
@@ -120,10 +128,17 @@ public final class OutboxStore {
             return List.of();
         }
         String token = UUID.randomUUID().toString();
-        em.createNamedQuery("sgClaimNotifications").setParameter("token", token).setParameter("until", leaseUntil)
-                .setParameter("ids", ids).setParameter("now", now).executeUpdate();
-        return em.createNamedQuery("sgClaimedNotifications", LogoutNotificationEntity.class)
-                .setParameter("token", token).getResultList().stream().map(Notification::of).toList();
+        em.createNativeQuery("update " + table() + " set CLAIM_TOKEN = :token, CLAIMED_UNTIL = :until"
+                        + " where ID in (:ids) and STATUS = 'PENDING' and NEXT_ATTEMPT_AT <= :now"
+                        + " and (CLAIMED_UNTIL is null or CLAIMED_UNTIL < :now)")
+                .setParameter("token", token).setParameter("until", leaseUntil).setParameter("ids", ids)
+                .setParameter("now", now).executeUpdate();
+        // By id (the primary key), not by claim token: that column has no index, so that a claim is cheap to write.
+        List<?> claimed = em.createNativeQuery("select * from " + table()
+                        + " where ID in (:ids) and CLAIM_TOKEN = :token order by NEXT_ATTEMPT_AT",
+                        LogoutNotificationEntity.class)
+                .setParameter("ids", ids).setParameter("token", token).getResultList();
+        return claimed.stream().map(row -> Notification.of((LogoutNotificationEntity) row)).toList();
     }
 
     /**
@@ -161,7 +176,7 @@ public final class OutboxStore {
         if (outcomes.isEmpty()) {
             return recorded;
         }
-        String update = "update " + JpaUtils.getTableNameForNativeQuery("SG_LOGOUT_OUTBOX", em) + " set"
+        String update = "update " + table() + " set"
                 + " STATUS = coalesce(?, STATUS), LOGOUT_URL = coalesce(?, LOGOUT_URL), ATTEMPTS = coalesce(?, ATTEMPTS),"
                 + " NEXT_ATTEMPT_AT = coalesce(?, NEXT_ATTEMPT_AT), DELIVERED_AT = coalesce(?, DELIVERED_AT),"
                 + " LAST_ERROR = ?, CLAIM_TOKEN = null, CLAIMED_UNTIL = null where ID = ? and CLAIM_TOKEN = ?";
