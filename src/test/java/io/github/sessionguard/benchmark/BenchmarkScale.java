@@ -15,6 +15,7 @@ record BenchmarkScale(
         boolean compareWithStockSender,
         int massSessions,
         int massWarmupSessions,
+        int massWarmupDeliveries,
         int signingLimitSeconds,
         int fanOutTokensPerClient,
         long deliveryOnlyLeadMillis,
@@ -26,12 +27,12 @@ record BenchmarkScale(
         boolean profile) {
 
     static BenchmarkScale smoke() {
-        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 10, 1, 5, 500, 20, 60, 5, 1, 5, false);
+        return new BenchmarkScale("smoke", 2, 20, 1, 20, 1, 0, false, 50, 10, 10, 1, 5, 500, 20, 60, 5, 1, 5, false);
     }
 
     static BenchmarkScale full() {
-        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 300, 5, 1_000, 2_000, 1_000, 100_000, 100, 5,
-                60, true);
+        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 15_000, 5, 1_000, 2_000, 1_000,
+                100_000, 100, 5, 60, true);
     }
 
     static BenchmarkScale fromSystemProperty() {
