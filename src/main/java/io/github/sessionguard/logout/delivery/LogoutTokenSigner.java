@@ -16,9 +16,9 @@ import org.keycloak.util.TokenUtil;
  * Builds the OpenID Connect Back-Channel Logout 1.0 tokens of one client's notifications and signs them as Keycloak's
  * {@code session.tokens().encode} does: the realm's active key for the client's ID-token algorithm, header
  * {@code typ: logout+jwt}. The algorithm and key are looked up once, when the signer is made for a batch, not once
- * per token: a batch is signed within milliseconds, and a key rotated meanwhile stays valid for verification. The
- * {@code jti} is the notification's own, so every retry carries the same one; {@code iat} and {@code exp} are fresh
- * for each try.
+ * per token: a batch is signed within milliseconds, and a key rotated meanwhile signs the rest of it, as it signed a
+ * token a moment before. The {@code jti} is the notification's own, so every retry carries the same one; {@code iat}
+ * and {@code exp} are fresh for each try.
  */
 final class LogoutTokenSigner {
 

@@ -56,8 +56,8 @@ public final class OutboxStore {
         if (notifications.isEmpty()) {
             return;
         }
-        String sql = "insert into " + table() + " ("
-                + INSERT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "insert into " + table() + " (" + INSERT_COLUMNS
+                + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         em.runWithConnection((Connection connection) -> {
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 int pending = 0;
