@@ -14,7 +14,7 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "SG_LOGOUT_OUTBOX")
 @NamedQueries({
-        // Hibernate's insert ... values (Keycloak's JPA is always Hibernate): see OutboxStore#add for why not persist.
+        // Rows are added in JDBC batches, not persisted one by one: see OutboxStore#addAll for why.
         // Due rows are read and claimed in native SQL (OutboxStore#due, #claim): Hibernate translates a query with a
         // list parameter anew on every run, and a claim runs under load.
         @NamedQuery(name = "sgReleaseClaim", query = "update LogoutNotificationEntity n set n.claimToken = null,"

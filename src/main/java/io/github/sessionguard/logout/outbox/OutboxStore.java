@@ -115,8 +115,7 @@ public final class OutboxStore {
                 .setParameter("now", now)
                 .setParameter("busy", busyClientUuids.isEmpty() ? List.of("") : busyClientUuids)
                 .setMaxResults(limit).getResultList();
-        return rows.stream().map(row -> (Object[]) row).map(row -> new Due((String) row[0], (String) row[1]))
-                .toList();
+        return rows.stream().map(Object[].class::cast).map(row -> new Due((String) row[0], (String) row[1])).toList();
     }
 
     /**
