@@ -18,6 +18,7 @@ import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testprovider.ClockFactory;
 import io.github.sessionguard.testprovider.SigningLimitFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -258,6 +259,8 @@ final class MassDelivery {
                 ratio >= 0.5);
         report.info(SCENARIO, how + ": CPU ms per token, " + from,
                 timeline.atDelivered().perToken(timeline.atDurable(), timeline.tokens()));
+        report.info(SCENARIO, how + ": " + from + ", UTC (the window to read in the JFR recording)",
+                Instant.ofEpochMilli(timeline.durable()) + " to " + Instant.ofEpochMilli(timeline.last()));
     }
 
     /** Delivery alone: rows written straight into the outbox, measured from when they fall due. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.AlsoOnH2;
 import io.github.sessionguard.testing.Deadline;
+import io.github.sessionguard.testing.Json;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Test;
 @KeycloakIntegrationTest
 @MovesTheSharedClock
 class DeliveryIT {
+
+    private static final String KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
 
     private KeycloakServer server;
     private AdminApi admin;
@@ -310,6 +313,69 @@ class DeliveryIT {
             assertThat(skipped).allSatisfy(row -> assertThat(row.get("nextAttemptAt").isNull()).isTrue());
             assertThat(receiver.deliveries()).isEmpty();
         }
+    }
+
+    /**
+     * Issue 20: the node keeps a logout-token signer between batches, and it still signs as Keycloak would sign at
+     * that moment. After the client's algorithm changes to ES256, the next token is ES256; after the realm's RSA key
+     * is replaced (a new key, the old one deleted), the next token is signed with the new key. The relying party
+     * accepts each against the realm's published keys.
+     */
+    @Test
+    void theNextTokenIsSignedWithTheAlgorithmAndTheKeyInForce() {
+        String realmName = "delivery-keys";
+        try (TemporaryRealm realm = TemporaryRealm.create(server, admin, realmName,
+                (fixture, receiver) -> withBackchannelLogout(fixture.publicClient("keyed"), receiver))) {
+            LogoutReceiver receiver = realm.receiver();
+            String firstKey = activeKey(realmName, "RS256");
+            Delivery first = nextDelivery(realmName, receiver, 1);
+            assertThat(List.of(first.algorithm(), first.keyId())).containsExactly("RS256", firstKey);
+
+            setIdTokenAlgorithm(realmName, "keyed", "ES256");
+            Delivery ecdsa = nextDelivery(realmName, receiver, 2);
+            assertThat(List.of(ecdsa.algorithm(), ecdsa.keyId()))
+                    .containsExactly("ES256", activeKey(realmName, "ES256"));
+
+            setIdTokenAlgorithm(realmName, "keyed", "RS256");
+            String realmId = admin.getJson("/admin/realms/" + realmName).get("id").asText();
+            ObjectNode newKey = Json.object().put("name", "rsa-replacement").put("providerId", "rsa-generated")
+                    .put("providerType", KEY_PROVIDER).put("parentId", realmId);
+            newKey.putObject("config").putArray("priority").add("500");
+            assertThat(admin.post("/admin/realms/" + realmName + "/components", newKey).status()).isEqualTo(201);
+            JsonNode keyProviders = admin.getJson("/admin/realms/" + realmName + "/components?type=" + KEY_PROVIDER);
+            for (JsonNode component : keyProviders) {
+                if (component.get("providerId").asText().equals("rsa-generated")
+                        && !component.get("name").asText().equals("rsa-replacement")) {
+                    assertThat(admin.delete("/admin/realms/" + realmName + "/components/"
+                            + component.get("id").asText()).status()).isEqualTo(204);
+                }
+            }
+            String replacement = activeKey(realmName, "RS256");
+            assertThat(replacement).isNotEqualTo(firstKey);
+            Delivery rotated = nextDelivery(realmName, receiver, 3);
+            assertThat(List.of(rotated.algorithm(), rotated.keyId())).containsExactly("RS256", replacement);
+        }
+    }
+
+    /** Signs in and out of client "keyed", and returns the {@code count}-th token it was told, checked valid. */
+    private Delivery nextDelivery(String realmName, LogoutReceiver receiver, int count) {
+        loginAndLogout(realmName, "keyed");
+        List<Delivery> told = Deadline.await(Duration.ofSeconds(30), "logout token " + count,
+                () -> receiver.deliveriesTo("keyed"), deliveries -> deliveries.size() >= count);
+        Delivery delivery = told.get(count - 1);
+        assertThat(delivery.error()).as("the relying party's verdict on token " + count).isNull();
+        return delivery;
+    }
+
+    private String activeKey(String realmName, String algorithm) {
+        return admin.getJson("/admin/realms/" + realmName + "/keys").get("active").get(algorithm).asText();
+    }
+
+    private void setIdTokenAlgorithm(String realmName, String clientId, String algorithm) {
+        ObjectNode client = clientJson(realmName, clientId);
+        ((ObjectNode) client.get("attributes")).put("id.token.signed.response.alg", algorithm);
+        assertThat(admin.put("/admin/realms/" + realmName + "/clients/" + client.get("id").asText(), client)
+                .status()).isEqualTo(204);
     }
 
     private void loginAndLogout(String realmName, String clientId) {

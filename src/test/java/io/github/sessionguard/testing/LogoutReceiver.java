@@ -1,6 +1,8 @@
 package io.github.sessionguard.testing;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -30,9 +32,12 @@ import java.util.concurrent.Executors;
  */
 public final class LogoutReceiver implements AutoCloseable {
 
-    /** One delivery as the relying party saw it, and what it answered. */
+    /**
+     * One delivery as the relying party saw it, and what it answered; {@code algorithm} and {@code keyId} are the
+     * token's header's, null when it had none.
+     */
     public record Delivery(String clientId, String jti, String sid, String sub, String error, long receivedAtMillis,
-            int answeredStatus) {
+            int answeredStatus, String algorithm, String keyId) {
         public boolean valid() {
             return error == null;
         }
@@ -131,7 +136,8 @@ public final class LogoutReceiver implements AutoCloseable {
         Delivery delivery = validate(clientId,
                 MultivaluedMapUtils.getFirstValue(URLUtils.parseParameters(body), "logout_token"));
         deliveries.add(new Delivery(delivery.clientId(), delivery.jti(), delivery.sid(), delivery.sub(),
-                delivery.error(), delivery.receivedAtMillis(), reply.status()));
+                delivery.error(), delivery.receivedAtMillis(), reply.status(), delivery.algorithm(),
+                delivery.keyId()));
         try {
             Thread.sleep(reply.delayMillis());
         } catch (InterruptedException e) {
@@ -159,8 +165,11 @@ public final class LogoutReceiver implements AutoCloseable {
     private Delivery validate(String clientId, String logoutToken) {
         long now = System.currentTimeMillis();
         if (logoutToken == null) {
-            return new Delivery(clientId, null, null, null, "no logout_token parameter", now, 0);
+            return new Delivery(clientId, null, null, null, "no logout_token parameter", now, 0, null, null);
         }
+        JWSHeader header = header(logoutToken);
+        String algorithm = header == null ? null : header.getAlgorithm().getName();
+        String keyId = header == null ? null : header.getKeyID();
         try {
             LogoutTokenValidator validator = new LogoutTokenValidator(new Issuer(issuer), new ClientID(clientId), true,
                     new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256),
@@ -168,13 +177,22 @@ public final class LogoutReceiver implements AutoCloseable {
             LogoutTokenClaimsSet claims = validator.validate(JWTParser.parse(logoutToken));
             return new Delivery(clientId, claims.getJWTID().getValue(),
                     claims.getSessionID() == null ? null : claims.getSessionID().getValue(),
-                    claims.getSubject() == null ? null : claims.getSubject().getValue(), null, now, 0);
+                    claims.getSubject() == null ? null : claims.getSubject().getValue(), null, now, 0, algorithm,
+                    keyId);
         } catch (Exception e) {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             JWTClaimsSet unverified = unverifiedClaims(logoutToken);
-            return unverified == null ? new Delivery(clientId, null, null, null, error, now, 0)
+            return unverified == null ? new Delivery(clientId, null, null, null, error, now, 0, algorithm, keyId)
                     : new Delivery(clientId, unverified.getJWTID(), (String) unverified.getClaim("sid"),
-                            unverified.getSubject(), error, now, 0);
+                            unverified.getSubject(), error, now, 0, algorithm, keyId);
+        }
+    }
+
+    private static JWSHeader header(String token) {
+        try {
+            return JWSObject.parse(token).getHeader();
+        } catch (java.text.ParseException notAJws) {
+            return null;
         }
     }
 

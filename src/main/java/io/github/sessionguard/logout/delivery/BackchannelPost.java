@@ -3,7 +3,6 @@ package io.github.sessionguard.logout.delivery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -100,13 +99,16 @@ final class BackchannelPost implements AutoCloseable {
         }
     }
 
-    /** Completes, never exceptionally, within the read timeout plus the body timeout (and a second's margin). */
-    CompletableFuture<Attempt> send(String url, String logoutToken) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+    /**
+     * Completes, never exceptionally, within the read timeout plus the body timeout (and a second's margin).
+     *
+     * @param logoutToken a JWS in compact form: base64url parts and dots only, which a form body carries as they are
+     */
+    CompletableFuture<Attempt> send(URI url, String logoutToken) {
+        HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(settings.readTimeout())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token="
-                        + URLEncoder.encode(logoutToken, StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + logoutToken))
                 .build();
         // The answer's headers within the read timeout (the request's own); then, within the body timeout, whatever
         // has come by then: of an error answer its first bytes, kept for the record; of a success, its body read to

@@ -5,6 +5,7 @@ import io.github.sessionguard.logout.delivery.BackchannelPost.Attempt;
 import io.github.sessionguard.logout.outbox.AttemptOutcome;
 import io.github.sessionguard.logout.outbox.LogoutAttempt;
 import io.github.sessionguard.logout.outbox.Notification;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,11 +22,12 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * One client's claimed notifications, sent as a stream: each is signed (in one Keycloak session for the batch, the
- * client read as it is now, so that the token goes to the URL in force, and its signing key looked up once) and
- * posted the moment it is signed, so that signing the next overlaps the relying party's answer to the last. Each
- * answer is judged and handed to the {@link OutcomeRecorder}; no thread waits for it. A notification whose client is
- * no longer told is skipped, with the reason; one whose claim would run out before its longest try could end is not
- * sent at all (another node may own it by then), and is tried again once its lease has run out.
+ * client read as it is now, so that the token goes to the URL in force with the algorithm in force, by the signer
+ * {@link RecentSigners} keeps for the realm's keys in force) and posted the moment it is signed, so that signing the
+ * next overlaps the relying party's answer to the last. Each answer is judged and handed to the
+ * {@link OutcomeRecorder}; no thread waits for it. A notification whose client is no longer told is skipped, with the
+ * reason; one whose claim would run out before its longest try could end is not sent at all (another node may own it
+ * by then), and is tried again once its lease has run out.
  */
 final class DeliveryBatch {
 
@@ -34,6 +36,7 @@ final class DeliveryBatch {
     private final RetryPolicy retryPolicy;
     private final OutcomeRecorder recorder;
     private final Duration longestTry;
+    private final RecentSigners signers = new RecentSigners();
 
     DeliveryBatch(KeycloakSessionFactory sessionFactory, BackchannelPost post, RetryPolicy retryPolicy,
             OutcomeRecorder recorder, Duration longestTry) {
@@ -56,7 +59,7 @@ final class DeliveryBatch {
                 Map<String, Recipient> recipients = new HashMap<>();
                 for (Notification notification : batch) {
                     Recipient recipient = recipients.computeIfAbsent(notification.realmId() + "/"
-                            + notification.clientUuid(), key -> Recipient.of(session, notification));
+                            + notification.clientUuid(), key -> Recipient.of(session, notification, signers));
                     send(recipient, notification, claimedUntil, finished);
                     handled.add(notification);
                 }
@@ -84,21 +87,23 @@ final class DeliveryBatch {
         }
         String token = recipient.signer().sign(notification);
         long sentAt = Time.currentTimeMillis();
-        String url = recipient.target().url();
-        post.send(url, token).thenAccept(attempt -> conclude(notification, attempt, url, sentAt, finished));
+        post.send(recipient.url(), token).thenAccept(attempt -> conclude(notification, attempt,
+                recipient.target().url(), sentAt, finished));
     }
 
     /**
-     * A notification's client as it is now: where its tokens go, if it is still told, and its signer (null when it is
-     * not told), both made once for the batch's notifications of that client.
+     * A notification's client as it is now: where its tokens go, if it is still told, and its signer (both null when
+     * it is not told), read once for the batch's notifications of that client.
      */
-    private record Recipient(BackchannelTarget target, LogoutTokenSigner signer) {
+    private record Recipient(BackchannelTarget target, URI url, LogoutTokenSigner signer) {
 
-        static Recipient of(KeycloakSession session, Notification notification) {
+        static Recipient of(KeycloakSession session, Notification notification, RecentSigners signers) {
             RealmModel realm = session.realms().getRealm(notification.realmId());
             ClientModel client = realm == null ? null : realm.getClientById(notification.clientUuid());
             BackchannelTarget target = BackchannelTarget.of(client);
-            return new Recipient(target, target.told() ? LogoutTokenSigner.of(session, client) : null);
+            return target.told()
+                    ? new Recipient(target, URI.create(target.url()), signers.of(session, client))
+                    : new Recipient(target, null, null);
         }
     }
 

@@ -1,24 +1,21 @@
 package io.github.sessionguard.logout.delivery;
 
 import io.github.sessionguard.logout.outbox.Notification;
-import org.keycloak.TokenCategory;
 import org.keycloak.common.util.Time;
 import org.keycloak.crypto.SignatureProvider;
 import org.keycloak.crypto.SignatureSignerContext;
 import org.keycloak.jose.jws.JWSBuilder;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.representations.LogoutToken;
 import org.keycloak.util.JsonSerialization;
 import org.keycloak.util.TokenUtil;
 
 /**
- * Builds the OpenID Connect Back-Channel Logout 1.0 tokens of one client's notifications and signs them as Keycloak's
- * {@code session.tokens().encode} does: the realm's active key for the client's ID-token algorithm, header
- * {@code typ: logout+jwt}. The algorithm and key are looked up once, when the signer is made for a batch, not once
- * per token: a batch is signed within milliseconds, and a key rotated meanwhile signs the rest of it, as it signed a
- * token a moment before. The {@code jti} is the notification's own, so every retry carries the same one; {@code iat}
- * and {@code exp} are fresh for each try.
+ * Builds the OpenID Connect Back-Channel Logout 1.0 tokens of a realm's notifications for one algorithm and signs
+ * them as Keycloak's {@code session.tokens().encode} does: the realm's active key for the client's ID-token algorithm,
+ * header {@code typ: logout+jwt}. The key is looked up once, when the signer is made ({@link RecentSigners} says for
+ * how long it is kept), not once per token; the signer holds no session and serves any thread. The {@code jti} is the
+ * notification's own, so every retry carries the same one; {@code iat} and {@code exp} are fresh for each try.
  */
 final class LogoutTokenSigner {
 
@@ -31,12 +28,11 @@ final class LogoutTokenSigner {
         this.signer = signer;
     }
 
-    /** @param client the client whose notifications are signed, as read in {@code session} */
-    static LogoutTokenSigner of(KeycloakSession session, ClientModel client) {
-        // Keycloak picks the algorithm from the session's context: the client's own, else the realm's default.
-        session.getContext().setRealm(client.getRealm());
-        session.getContext().setClient(client);
-        String algorithm = session.tokens().signatureAlgorithm(TokenCategory.LOGOUT);
+    /**
+     * @param session   a session whose context has the realm of the notifications
+     * @param algorithm the client's logout-token algorithm ({@link RecentSigners} reads it)
+     */
+    static LogoutTokenSigner of(KeycloakSession session, String algorithm) {
         return new LogoutTokenSigner(session.getProvider(SignatureProvider.class, algorithm).signer());
     }
 
