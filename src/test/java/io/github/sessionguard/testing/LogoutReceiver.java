@@ -2,10 +2,10 @@ package io.github.sessionguard.testing;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.id.ClientID;
@@ -167,31 +167,35 @@ public final class LogoutReceiver implements AutoCloseable {
         if (logoutToken == null) {
             return new Delivery(clientId, null, null, null, "no logout_token parameter", now, 0, null, null);
         }
-        JWSHeader header = header(logoutToken);
+        JWT parsed = parsed(logoutToken);
+        JWSHeader header = parsed != null && parsed.getHeader() instanceof JWSHeader jws ? jws : null;
         String algorithm = header == null ? null : header.getAlgorithm().getName();
         String keyId = header == null ? null : header.getKeyID();
         try {
+            if (parsed == null) {
+                throw new java.text.ParseException("not a JWT", 0);
+            }
             LogoutTokenValidator validator = new LogoutTokenValidator(new Issuer(issuer), new ClientID(clientId), true,
                     new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256),
                             keys), null);
-            LogoutTokenClaimsSet claims = validator.validate(JWTParser.parse(logoutToken));
+            LogoutTokenClaimsSet claims = validator.validate(parsed);
             return new Delivery(clientId, claims.getJWTID().getValue(),
                     claims.getSessionID() == null ? null : claims.getSessionID().getValue(),
                     claims.getSubject() == null ? null : claims.getSubject().getValue(), null, now, 0, algorithm,
                     keyId);
         } catch (Exception e) {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            JWTClaimsSet unverified = unverifiedClaims(logoutToken);
+            JWTClaimsSet unverified = unverifiedClaims(parsed);
             return unverified == null ? new Delivery(clientId, null, null, null, error, now, 0, algorithm, keyId)
                     : new Delivery(clientId, unverified.getJWTID(), (String) unverified.getClaim("sid"),
                             unverified.getSubject(), error, now, 0, algorithm, keyId);
         }
     }
 
-    private static JWSHeader header(String token) {
+    private static JWT parsed(String token) {
         try {
-            return JWSObject.parse(token).getHeader();
-        } catch (java.text.ParseException notAJws) {
+            return JWTParser.parse(token);
+        } catch (java.text.ParseException notAToken) {
             return null;
         }
     }
@@ -200,9 +204,9 @@ public final class LogoutReceiver implements AutoCloseable {
      * What an invalid token claims, so that a test sees whom it was about and fails on its {@link Delivery#valid()},
      * not by waiting for a token that came.
      */
-    private static JWTClaimsSet unverifiedClaims(String token) {
+    private static JWTClaimsSet unverifiedClaims(JWT token) {
         try {
-            return JWTParser.parse(token).getJWTClaimsSet();
+            return token == null ? null : token.getJWTClaimsSet();
         } catch (java.text.ParseException | RuntimeException notAToken) {
             return null;
         }
