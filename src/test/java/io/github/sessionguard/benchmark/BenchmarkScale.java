@@ -31,7 +31,7 @@ record BenchmarkScale(
     }
 
     static BenchmarkScale full() {
-        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 1_000, 15_000, 5, 1_000, 2_000, 1_000,
+        return new BenchmarkScale("full", 8, 400, 6, 150, 20, 3, true, 10_000, 10_000, 15_000, 5, 1_000, 2_000, 1_000,
                 100_000, 100, 5, 60, true);
     }
 

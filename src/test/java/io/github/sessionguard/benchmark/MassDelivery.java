@@ -170,8 +170,11 @@ final class MassDelivery {
     }
 
     /**
-     * Not counted: a realm sign-out of a thousand sessions, so that the measured ones find the sign-out's own path, the
-     * connection pools and the caches warm.
+     * Not counted: a realm sign-out of as many sessions as the measured one, so that the measured ones find the
+     * sign-out's own path, the connection pools and the caches warm. With a thousand sessions, the JIT's C2 compiler
+     * still took about a sixth of the machine during the measured realm sign-out's delivery, compiling the sign-out's
+     * batched writes (Hibernate's), Keycloak's session removal (Infinispan's) and the delivery path again (the
+     * recording's {@code jdk.Compilation} and {@code jdk.ThreadCPULoad} events, run of 2026-12-07 20:01).
      */
     private void warmUp(LogoutReceiver receiver, OidcClient app) throws Exception {
         signOut(receiver, BenchmarkRunner.loginMany(app, scale.massWarmupSessions()),

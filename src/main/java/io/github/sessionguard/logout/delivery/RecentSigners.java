@@ -46,6 +46,8 @@ final class RecentSigners {
             return known.signer();
         }
         LogoutTokenSigner signer = committedSigner(session.getKeycloakSessionFactory(), realm.getId(), algorithm);
+        // Signers past their time are never used again: drop them, so that realms deleted leave nothing behind.
+        kept.values().removeIf(old -> now - old.madeAt() >= KEPT_AT_MOST_MILLIS);
         kept.put(realm.getId() + "/" + algorithm, new Kept(keys, now, signer));
         return signer;
     }
