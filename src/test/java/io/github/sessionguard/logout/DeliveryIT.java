@@ -371,13 +371,6 @@ class DeliveryIT {
         return admin.getJson("/admin/realms/" + realmName + "/keys").get("active").get(algorithm).asText();
     }
 
-    private void setIdTokenAlgorithm(String realmName, String clientId, String algorithm) {
-        ObjectNode client = clientJson(realmName, clientId);
-        ((ObjectNode) client.get("attributes")).put("id.token.signed.response.alg", algorithm);
-        assertThat(admin.put("/admin/realms/" + realmName + "/clients/" + client.get("id").asText(), client)
-                .status()).isEqualTo(204);
-    }
-
     private void loginAndLogout(String realmName, String clientId) {
         OidcClient client = OidcClient.publicClient(server, realmName, clientId);
         String refreshToken = client.login(USER, PASSWORD).get("refresh_token").asText();
@@ -389,8 +382,16 @@ class DeliveryIT {
     }
 
     private void setBackchannelUrl(String realmName, String clientId, String url) {
+        setClientAttribute(realmName, clientId, "backchannel.logout.url", url);
+    }
+
+    private void setIdTokenAlgorithm(String realmName, String clientId, String algorithm) {
+        setClientAttribute(realmName, clientId, "id.token.signed.response.alg", algorithm);
+    }
+
+    private void setClientAttribute(String realmName, String clientId, String attribute, String value) {
         ObjectNode client = clientJson(realmName, clientId);
-        ((ObjectNode) client.get("attributes")).put("backchannel.logout.url", url);
+        ((ObjectNode) client.get("attributes")).put(attribute, value);
         assertThat(admin.put("/admin/realms/" + realmName + "/clients/" + client.get("id").asText(), client)
                 .status()).isEqualTo(204);
     }

@@ -41,14 +41,15 @@ final class RecentSigners {
         String algorithm = session.tokens().signatureAlgorithm(TokenCategory.LOGOUT);
         List<ComponentModel> keys = realm.getComponentsStream(realm.getId(), KeyProvider.class.getName()).toList();
         long now = System.currentTimeMillis();
-        Kept known = kept.get(realm.getId() + "/" + algorithm);
+        String realmAndAlgorithm = realm.getId() + "/" + algorithm;
+        Kept known = kept.get(realmAndAlgorithm);
         if (known != null && known.stillFits(keys, now)) {
             return known.signer();
         }
         LogoutTokenSigner signer = committedSigner(session.getKeycloakSessionFactory(), realm.getId(), algorithm);
         // Signers past their time are never used again: drop them, so that realms deleted leave nothing behind.
         kept.values().removeIf(old -> now - old.madeAt() >= KEPT_AT_MOST_MILLIS);
-        kept.put(realm.getId() + "/" + algorithm, new Kept(keys, now, signer));
+        kept.put(realmAndAlgorithm, new Kept(keys, now, signer));
         return signer;
     }
 
