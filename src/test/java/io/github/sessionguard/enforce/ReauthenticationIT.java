@@ -17,18 +17,18 @@ import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
 import io.github.sessionguard.testing.KeycloakServer;
 import io.github.sessionguard.testing.LogoutReceiver;
+import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Re-authentication past SSO holds on every interactive path, whatever condition selects the client, and under
@@ -36,15 +36,20 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * client unused for longer than its idle-timeout gets the login form, although another client kept the SSO session
  * alive. The SSO session comes from a client outside every tier, as it does when a user signed in to a web portal
  * first; the portal refreshes its tokens while the tiered client idles.
+ *
+ * <p>The time limits pass on the server's clock, moved ahead: what must happen within a limit then has minutes of
+ * real time on a loaded machine (with a 4 s reauth-max-age on the wall clock, a sign-in and a device verification
+ * took longer than that in CI, and SSO rightly asked for a login).
  */
 @KeycloakIntegrationTest
-@Execution(ExecutionMode.CONCURRENT) // each test has its own browser and waits for its own clock
+@MovesTheSharedClock
 class ReauthenticationIT {
 
     private static final String REALM = "reauthentication";
-    private static final long REAUTH = 4;
-    /** Long enough for a login and a silent SSO request within it under load, short enough to wait out. */
-    private static final long IDLE = 12;
+    /** Shorter than the strict tier's idle-timeout, so that past it only reauth-max-age can ask for the login. */
+    private static final long REAUTH = 120;
+    private static final long STRICT_IDLE = 300;
+    private static final long IDLE = 300;
     private static final String SECRET = "secret";
     private static final String IDLE_TV = "idle-tv";
 
@@ -67,7 +72,7 @@ class ReauthenticationIT {
         clientRoles.putArray("tv-app").addObject().put("name", "tiered");
         clientRoles.putArray("two-tiers").addObject().put("name", "tiered");
         Map<String, Object> strict = Map.of("tier", "high", "reauth-max-age", REAUTH, "max-lifespan", 600,
-                "idle-timeout", 60, "access-token-lifespan", 30);
+                "idle-timeout", STRICT_IDLE, "access-token-lifespan", 30);
         fixture.tierProfile("strict", strict)
                 .tierProfile("loose", Map.of("tier", "medium"))
                 // The device client is selected by a role: Keycloak raises no event with the client for the
@@ -99,17 +104,22 @@ class ReauthenticationIT {
         tuneTierProfile("session-tier-medium", shortIdle(Map.of("tier", "medium", "reauth-after-idle", false)));
     }
 
+    @AfterEach
+    void setTheClockBack() {
+        server.setClockAhead(Duration.ZERO);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"idle-by-scope", "idle-by-policy"})
     void pastTheClientsIdleAnAuthorizationRequestShowsTheLoginFormThoughAnotherClientKeptTheSessionAlive(
             String clientId) {
         BrowserSession browser = new BrowserSession();
-        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        JsonNode portalTokens = signInToThePortal(browser);
         OidcClient app = OidcClient.publicClient(server, REALM, clientId);
         JsonNode first = silentSso(browser, app, "the client's first use in the session: no idle of its own yet");
-        long lastUse = silentSso(browser, app, "within the client's idle, silent SSO").get("iat").asLong();
+        silentSso(browser, app, "within the client's idle, silent SSO");
 
-        Deadline.awaitEpochSecondPassed(lastUse + IDLE, "the client's idle-timeout to pass");
+        passTheIdleTimeout();
         keepThePortalAlive(portalTokens);
 
         BrowserSession.Outcome renewal = browser.authorize(app.authorizationUrl(REDIRECT_URI, "openid",
@@ -133,11 +143,11 @@ class ReauthenticationIT {
     @ValueSource(strings = {"idle-off-by-scope", "idle-off-by-policy"})
     void withReauthAfterIdleOffSsoServesTheClientPastItsIdle(String clientId) {
         BrowserSession browser = new BrowserSession();
-        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        JsonNode portalTokens = signInToThePortal(browser);
         OidcClient app = OidcClient.publicClient(server, REALM, clientId);
-        long lastUse = silentSso(browser, app, "the client's first use").get("iat").asLong();
+        silentSso(browser, app, "the client's first use");
 
-        Deadline.awaitEpochSecondPassed(lastUse + IDLE, "the client's idle-timeout to pass");
+        passTheIdleTimeout();
         keepThePortalAlive(portalTokens);
 
         silentSso(browser, app, "reauth-after-idle false: past the idle-timeout, silent SSO as before");
@@ -151,12 +161,14 @@ class ReauthenticationIT {
     @ValueSource(strings = {"told-by-scope", "told-by-policy"})
     void aClientWhosePartTheScanEndedForIdlenessStillGetsTheLoginForm(String clientId) {
         BrowserSession browser = new BrowserSession();
-        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        JsonNode portalTokens = signInToThePortal(browser);
         OidcClient app = OidcClient.publicClient(server, REALM, clientId);
         JsonNode claims = silentSso(browser, app, "the client's first use");
         String sid = claims.get("sid").asText();
 
-        Deadline.await(Duration.ofSeconds(IDLE + 60), "the scan to end the client's part for idleness",
+        passTheIdleTimeout();
+        Deadline.await(KeycloakServer.SCAN_AND_DELIVERY.multipliedBy(3),
+                "the scan to end the client's part for idleness",
                 () -> receiver.deliveriesTo(clientId).stream().anyMatch(told -> sid.equals(told.sid())));
         keepThePortalAlive(portalTokens);
 
@@ -168,17 +180,15 @@ class ReauthenticationIT {
     @Test
     void pastTheClientsIdleTheDeviceFlowsVerificationAsksForALogin() {
         BrowserSession browser = new BrowserSession();
-        JsonNode portalTokens = signInToThePortalForTokens(browser);
+        JsonNode portalTokens = signInToThePortal(browser);
         OidcClient tv = new OidcClient(server, REALM, IDLE_TV, SECRET);
         JsonNode authorization = tv.deviceAuthorization("openid").json();
         browser.approveDevice(authorization.get("verification_uri_complete").asText(), USER, PASSWORD);
         exchanged(tv.deviceToken(authorization.get("device_code").asText()));
         assertThat(showsLoginForm(browser, startDeviceFlow(tv))).as("within the client's idle, SSO serves the device")
                 .isFalse();
-        // SSO serving the device is a use of the client too: its idle counts from here (Keycloak stamps whole seconds).
-        long lastUse = System.currentTimeMillis() / 1000;
-
-        Deadline.awaitEpochSecondPassed(lastUse + IDLE, "the client's idle-timeout to pass");
+        // SSO serving the device is a use of the client too: its idle counts from here.
+        passTheIdleTimeout();
         keepThePortalAlive(portalTokens);
 
         assertThat(showsLoginForm(browser, startDeviceFlow(tv))).as("past the client's idle-timeout, a login")
@@ -188,32 +198,41 @@ class ReauthenticationIT {
     @Test
     void theDeviceFlowsVerificationAsksForALoginOnceReauthenticationIsDue() {
         BrowserSession browser = new BrowserSession();
-        long authTime = signInToThePortal(browser);
+        signInToThePortal(browser);
 
         assertThat(showsLoginForm(browser, startDeviceFlow())).as("within reauth-max-age, SSO serves the device")
                 .isFalse();
-        Deadline.awaitEpochSecondPassed(authTime + REAUTH, "reauth-max-age to pass");
+        passReauthMaxAge();
         assertThat(showsLoginForm(browser, startDeviceFlow())).as("past reauth-max-age, a login").isTrue();
     }
 
     @Test
     void underTwoTiersTheStricterReauthMaxAgeWins() {
         BrowserSession browser = new BrowserSession();
-        long authTime = signInToThePortal(browser);
+        signInToThePortal(browser);
         String url = twoTiers.authorizationUrl(REDIRECT_URI, "openid", Map.of());
         assertThat(browser.authorize(url).showedLoginForm()).as("within reauth-max-age, silent SSO").isFalse();
 
-        Deadline.awaitEpochSecondPassed(authTime + REAUTH, "reauth-max-age to pass");
+        passReauthMaxAge();
 
         assertThat(browser.authorize(twoTiers.authorizationUrl(REDIRECT_URI, "openid", Map.of())).showedLoginForm())
                 .as("the strict tier's %s s, not the loose tier's 24 h", REAUTH).isTrue();
     }
 
-    private long signInToThePortal(BrowserSession browser) {
-        return Jwt.claims(signInToThePortalForTokens(browser).get("id_token").asText()).get("auth_time").asLong();
+    /**
+     * Everything before this happened on the unmoved clock, so its uses and authentication are at most now; a second
+     * more covers Keycloak's whole-second stamps.
+     */
+    private void passTheIdleTimeout() {
+        server.setClockAhead(Duration.ofSeconds(IDLE + 1));
     }
 
-    private JsonNode signInToThePortalForTokens(BrowserSession browser) {
+    /** Past reauth-max-age, but not past the strict tier's idle, which would ask for a login on its own. */
+    private void passReauthMaxAge() {
+        server.setClockAhead(Duration.ofSeconds(REAUTH + 1));
+    }
+
+    private JsonNode signInToThePortal(BrowserSession browser) {
         String code = browser.loginForCode(portal.authorizationUrl(REDIRECT_URI, "openid", Map.of()), USER, PASSWORD);
         return exchanged(portal, code);
     }

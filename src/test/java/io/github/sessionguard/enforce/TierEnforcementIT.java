@@ -5,33 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.sessionguard.testing.AdminApi;
 import io.github.sessionguard.testing.BrowserSession;
-import io.github.sessionguard.testing.Deadline;
 import io.github.sessionguard.testing.HttpResult;
 import io.github.sessionguard.testing.Jwt;
 import io.github.sessionguard.testing.KeycloakIntegrationTest;
+import io.github.sessionguard.testing.KeycloakServer;
+import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.OidcClient;
 import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * A tier's timeouts hold on the real server, with short values so the test can watch them pass: idle 20 s, access
- * 10 s, max 40 s. A client outside every tier in the same realm keeps Keycloak's stock behaviour.
+ * A tier's timeouts hold on the real server: idle 5 min, access 1 min, max 15 min, reauth-max-age 2 min, passed by
+ * moving the server's clock, so that what must happen within a limit has minutes of real time on a loaded machine. A
+ * client outside every tier in the same realm keeps Keycloak's stock behaviour.
  */
 @KeycloakIntegrationTest
-@Execution(ExecutionMode.CONCURRENT) // each test waits for its own clock; none touches another's sessions
+@MovesTheSharedClock
 class TierEnforcementIT {
 
     private static final String REALM = "tier-enforcement";
-    private static final long IDLE = 20;
-    private static final long ACCESS = 10;
-    private static final long MAX = 40;
-    private static final long REAUTH = 10;
+    private static final long IDLE = 300;
+    private static final long ACCESS = 60;
+    private static final long MAX = 900;
+    /** Shorter than the idle-timeout, so that past it only reauth-max-age can ask for the login. */
+    private static final long REAUTH = 120;
 
     @RegisterExtension
     static final TestRealm realm = TestRealm.of(REALM, fixture -> {
@@ -50,11 +52,17 @@ class TierEnforcementIT {
                 .policyForClients("reauth-policy", "reauth-high", "mobile-reauth");
     });
 
+    private final KeycloakServer server = realm.server();
     private final AdminApi admin = realm.admin();
     private final OidcClient mobile = realm.client("mobile");
     private final OidcClient reauthMobile = realm.client("mobile-reauth");
     private final OidcClient outside = realm.client("outside");
     private final OidcClient introspector = realm.client("introspector");
+
+    @AfterEach
+    void setTheClockBack() {
+        server.setClockAhead(Duration.ZERO);
+    }
 
     @Test
     void accessAndIdTokensLiveAtMostTheAccessTokenLifespanAndRefreshTokensTheIdleTimeout() {
@@ -88,7 +96,7 @@ class TierEnforcementIT {
         assertThat(introspector.introspect(accessToken).get("active").asBoolean()).isTrue();
 
         // The user session itself lives on (realm SSO idle is 30 min); only the tier's idle window ends it.
-        Deadline.awaitEpochSecondPassed(Jwt.claims(refreshToken).get("exp").asLong(), "the idle window to pass");
+        server.setClockAhead(Duration.ofSeconds(IDLE + 1));
 
         HttpResult refresh = mobile.refresh(refreshToken);
         assertThat(refresh.status()).isEqualTo(400);
@@ -105,12 +113,13 @@ class TierEnforcementIT {
         long authTime = Jwt.claims(tokens.get("access_token").asText()).get("auth_time").asLong();
         long deadline = authTime + MAX;
 
-        // Keep the client active, refreshing well inside its idle window, until the absolute deadline stops it.
+        // Keep the client active, refreshing well inside its idle window, until the absolute deadline stops it; the
+        // last refresh's tokens would outlive max-lifespan uncapped.
         String refreshToken = tokens.get("refresh_token").asText();
-        for (long offset : new long[] {12, 24, 36}) {
-            Deadline.awaitEpochSecondPassed(authTime + offset - 1, "the refresh at auth_time + " + offset + " s");
+        for (long offset : new long[] {250, 500, 750}) {
+            server.setClockAhead(Duration.ofSeconds(offset));
             HttpResult refresh = mobile.refresh(refreshToken);
-            assertThat(refresh.status()).as("refresh at auth_time + %s s: %s", offset, refresh).isEqualTo(200);
+            assertThat(refresh.status()).as("refresh %s s after the login: %s", offset, refresh).isEqualTo(200);
             JsonNode refreshed = refresh.json();
             assertThat(Jwt.claims(refreshed.get("access_token").asText()).get("exp").asLong())
                     .isLessThanOrEqualTo(deadline);
@@ -118,7 +127,7 @@ class TierEnforcementIT {
                     .isLessThanOrEqualTo(deadline);
             refreshToken = refreshed.get("refresh_token").asText();
         }
-        Deadline.awaitEpochSecondPassed(deadline, "max-lifespan to pass");
+        server.setClockAhead(Duration.ofSeconds(MAX + 1));
         HttpResult refresh = mobile.refresh(refreshToken);
         assertThat(refresh.status()).isEqualTo(400);
         assertThat(refresh.json().get("error").asText()).isEqualTo("invalid_grant");
@@ -141,10 +150,10 @@ class TierEnforcementIT {
         BrowserSession browser = new BrowserSession();
         String url = reauthMobile.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of());
         String code = browser.loginForCode(url, RealmFixture.USER, RealmFixture.PASSWORD);
-        long authTime = Jwt.claims(reauthMobile.exchangeCode(code, RealmFixture.REDIRECT_URI).json()
-                .get("access_token").asText()).get("auth_time").asLong();
+        HttpResult tokens = reauthMobile.exchangeCode(code, RealmFixture.REDIRECT_URI);
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
 
-        Deadline.awaitEpochSecondPassed(authTime + REAUTH, "reauth-max-age to pass");
+        server.setClockAhead(Duration.ofSeconds(REAUTH + 1));
 
         assertThat(browser.authorize(reauthMobile.authorizationUrl(RealmFixture.REDIRECT_URI, "openid", Map.of()))
                 .showedLoginForm()).isTrue();
