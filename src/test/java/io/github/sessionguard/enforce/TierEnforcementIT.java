@@ -113,10 +113,11 @@ class TierEnforcementIT {
         long authTime = Jwt.claims(tokens.get("access_token").asText()).get("auth_time").asLong();
         long deadline = authTime + MAX;
 
-        // Keep the client active, refreshing well inside its idle window, until the absolute deadline stops it; the
-        // last refresh's tokens would outlive max-lifespan uncapped.
+        // Keep the client active, refreshing well inside its idle window, until the absolute deadline stops it.
+        // Uncapped, the refresh tokens of 750 s and 870 s would outlive max-lifespan (idle 300 s), and the access
+        // token of 870 s too (60 s): both caps are asserted.
         String refreshToken = tokens.get("refresh_token").asText();
-        for (long offset : new long[] {250, 500, 750}) {
+        for (long offset : new long[] {250, 500, 750, 870}) {
             server.setClockAhead(Duration.ofSeconds(offset));
             HttpResult refresh = mobile.refresh(refreshToken);
             assertThat(refresh.status()).as("refresh %s s after the login: %s", offset, refresh).isEqualTo(200);
