@@ -14,7 +14,6 @@ import io.github.sessionguard.testing.MovesTheSharedClock;
 import io.github.sessionguard.testing.SsoSession;
 import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,11 +47,6 @@ class LogoutReceiptRetentionIT {
 
         Deadline.await(Duration.ofSeconds(90), "the retention purge (housekeeping runs once a minute)", () -> admin.get(receipt).status() == 404);
         assertThat(attemptsInRealm()).as("tries left in the realm").isZero();
-    }
-
-    @AfterEach
-    void setTheClockBack() {
-        server.setClockAhead(Duration.ZERO);
     }
 
     private long attemptsInRealm() {

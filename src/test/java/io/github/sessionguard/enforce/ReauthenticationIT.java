@@ -23,7 +23,6 @@ import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -102,11 +101,6 @@ class ReauthenticationIT {
     void tuneTheTierScopesProfiles() {
         tuneTierProfile("session-tier-high", shortIdle(Map.of()));
         tuneTierProfile("session-tier-medium", shortIdle(Map.of("tier", "medium", "reauth-after-idle", false)));
-    }
-
-    @AfterEach
-    void setTheClockBack() {
-        server.setClockAhead(Duration.ZERO);
     }
 
     @ParameterizedTest(name = "{0}")

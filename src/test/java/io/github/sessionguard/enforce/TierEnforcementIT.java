@@ -15,7 +15,6 @@ import io.github.sessionguard.testing.RealmFixture;
 import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,11 +57,6 @@ class TierEnforcementIT {
     private final OidcClient reauthMobile = realm.client("mobile-reauth");
     private final OidcClient outside = realm.client("outside");
     private final OidcClient introspector = realm.client("introspector");
-
-    @AfterEach
-    void setTheClockBack() {
-        server.setClockAhead(Duration.ZERO);
-    }
 
     @Test
     void accessAndIdTokensLiveAtMostTheAccessTokenLifespanAndRefreshTokensTheIdleTimeout() {

@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -229,11 +228,6 @@ class ExpiryScanIT {
     private static Map<String, Object> tier(int idleSeconds) {
         return Map.of("tier", "high", "idle-timeout", idleSeconds, "reuse-grace-period", 0,
                 "refuse-legacy-grants", false);
-    }
-
-    @AfterEach
-    void setTheClockBack() {
-        server.setClockAhead(Duration.ZERO);
     }
 
     private OidcClient client(String realmName, String clientId) {

@@ -21,7 +21,6 @@ import io.github.sessionguard.testing.TestRealm;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,10 +104,5 @@ class KeycloakExpiryIT {
         server.setClockAhead(maximum.plusSeconds(1));
         return Deadline.await(SCAN_AND_DELIVERY.multipliedBy(4), "a logout token after the maximum",
                 () -> told.get().stream().findFirst().orElse(null), d -> d != null);
-    }
-
-    @AfterEach
-    void setTheClockBack() {
-        server.setClockAhead(Duration.ZERO);
     }
 }
